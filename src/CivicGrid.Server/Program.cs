@@ -1,15 +1,14 @@
-using CivicGrid.Platform;
+using CivicGrid.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddProblemDetails();
-builder.Services.AddHealthChecks();
+builder.AddCivicGridServer();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapHealthChecks("/health/live");
-app.MapGet("/", () => Results.Text($"{PlatformInfo.ProductName} is running."));
-app.Run();
+app.UseCivicGridServer();
+
+// Creates or migrates the database, seeds the demo city and the first administrator; a database that
+// cannot be used ends the process here with a message instead of a stack trace.
+return await app.RunCivicGridAsync();
 
 /// <summary>The server's entry point; public so that tests can host it.</summary>
 public partial class Program;

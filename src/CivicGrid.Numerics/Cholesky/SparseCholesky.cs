@@ -1,0 +1,263 @@
+using CivicGrid.Numerics.Ordering;
+using CivicGrid.Numerics.Sparse;
+
+namespace CivicGrid.Numerics.Cholesky;
+
+/// <summary>
+/// Sparse Cholesky factorisation A = P'·L·L'·P of a symmetric positive definite matrix. The ordering, elimination
+/// tree and the full pattern of L are computed once by the constructor (symbolic analysis); numeric factorisation
+/// (<c>Factorize</c>) then refills values from any matrix with the same pattern and refactorises without allocating, which is what a
+/// Newton loop or a batch of what-if runs needs.
+/// </summary>
+public sealed class SparseCholesky
+{
+    private readonly int _n;
+    private readonly int[] _perm;        // pivot k is original index _perm[k]
+    private readonly int[] _inversePerm;
+    private readonly int[] _sourceMap;   // entry of A (upper triangle) -> entry of the permuted upper matrix C
+    private readonly int _sourceNonZeros;
+    private readonly int[] _cPointers;
+    private readonly int[] _cRows;
+    private readonly double[] _cValues;
+    private readonly int[] _lPointers;
+    private readonly int[] _lRows;
+    private readonly double[] _lValues;
+    private readonly int[] _rowPointers; // row patterns of L (off-diagonal), in topological order
+    private readonly int[] _rowColumns;
+    private readonly int[] _rowPositions;
+    private readonly double[] _work;
+
+    /// <summary>Analyses the pattern of <paramref name="a"/>; entries below the diagonal are ignored.</summary>
+    /// <param name="a">Symmetric matrix; its upper triangle (row ≤ column) is read.</param>
+    /// <param name="permutation">A fill-reducing ordering, or null to compute one by minimum degree.</param>
+    public SparseCholesky(CompressedColumnMatrix a, int[]? permutation = null)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.RowCount != a.ColumnCount)
+        {
+            throw new ArgumentException("The matrix must be square.", nameof(a));
+        }
+        _n = a.ColumnCount;
+        _perm = permutation ?? MinimumDegreeOrdering.Compute(a);
+        if (_perm.Length != _n)
+        {
+            throw new ArgumentException("The permutation length does not match the matrix.", nameof(permutation));
+        }
+        _inversePerm = new int[_n];
+        Array.Fill(_inversePerm, -1);
+        for (var k = 0; k < _n; k++)
+        {
+            if ((uint)_perm[k] >= (uint)_n || _inversePerm[_perm[k]] >= 0)
+            {
+                throw new ArgumentException("The permutation is not a permutation of 0..n-1.", nameof(permutation));
+            }
+            _inversePerm[_perm[k]] = k;
+        }
+
+        // C = upper triangle of P·A·P', with a map from A's entries.
+        _sourceNonZeros = a.NonZeroCount;
+        var counts = new int[_n + 1];
+        for (var j = 0; j < _n; j++)
+        {
+            for (var p = a.ColumnPointers[j]; p < a.ColumnPointers[j + 1]; p++)
+            {
+                var i = a.RowIndices[p];
+                if (i <= j)
+                {
+                    counts[Math.Max(_inversePerm[i], _inversePerm[j]) + 1]++;
+                }
+            }
+        }
+        for (var j = 0; j < _n; j++)
+        {
+            counts[j + 1] += counts[j];
+        }
+        var next = (int[])counts.Clone();
+        var cRowsRaw = new int[counts[_n]];
+        var rawMap = new int[_sourceNonZeros];
+        Array.Fill(rawMap, -1);
+        for (var j = 0; j < _n; j++)
+        {
+            for (var p = a.ColumnPointers[j]; p < a.ColumnPointers[j + 1]; p++)
+            {
+                var i = a.RowIndices[p];
+                if (i <= j)
+                {
+                    int pi = _inversePerm[i], pj = _inversePerm[j];
+                    var q = next[Math.Max(pi, pj)]++;
+                    cRowsRaw[q] = Math.Min(pi, pj);
+                    rawMap[p] = q;
+                }
+            }
+        }
+        // Sort rows within columns (the row-pattern walk does not need it, but ties to a canonical C).
+        _cPointers = counts;
+        _cRows = cRowsRaw;
+        _cValues = new double[cRowsRaw.Length];
+        _sourceMap = rawMap;
+
+        // Elimination tree and the row patterns of L.
+        var upper = new CompressedColumnMatrix(_n, _n, _cPointers, _cRows, _cValues);
+        var parent = EliminationTree.Compute(upper);
+        var stack = new int[_n];
+        var marks = new bool[_n];
+        var columnCounts = new int[_n];
+        var rowPatternLength = 0L;
+        for (var k = 0; k < _n; k++)
+        {
+            var top = EliminationTree.RowPattern(upper, k, parent, stack, marks);
+            for (var t = top; t < _n; t++)
+            {
+                columnCounts[stack[t]]++;
+            }
+            rowPatternLength += _n - top;
+        }
+        _lPointers = new int[_n + 1];
+        for (var j = 0; j < _n; j++)
+        {
+            _lPointers[j + 1] = checked(_lPointers[j] + columnCounts[j] + 1);
+        }
+        _lRows = new int[_lPointers[_n]];
+        _lValues = new double[_lPointers[_n]];
+        _rowPointers = new int[_n + 1];
+        _rowColumns = new int[checked((int)rowPatternLength)];
+        _rowPositions = new int[_rowColumns.Length];
+        var fill = new int[_n];
+        for (var j = 0; j < _n; j++)
+        {
+            fill[j] = _lPointers[j] + 1;
+            _lRows[_lPointers[j]] = j;
+        }
+        var r = 0;
+        for (var k = 0; k < _n; k++)
+        {
+            _rowPointers[k] = r;
+            var top = EliminationTree.RowPattern(upper, k, parent, stack, marks);
+            for (var t = top; t < _n; t++)
+            {
+                var i = stack[t];
+                var pos = fill[i]++;
+                _lRows[pos] = k;
+                _rowColumns[r] = i;
+                _rowPositions[r] = pos;
+                r++;
+            }
+        }
+        _rowPointers[_n] = r;
+        _work = new double[_n];
+        Parent = parent;
+    }
+
+    /// <summary>Order of the matrix.</summary>
+    public int Size => _n;
+
+    /// <summary>The fill-reducing permutation in use (pivot k is original index Permutation[k]).</summary>
+    public IReadOnlyList<int> Permutation => _perm;
+
+    /// <summary>The elimination tree of the permuted matrix.</summary>
+    public IReadOnlyList<int> Parent { get; }
+
+    /// <summary>Number of entries in L, diagonal included.</summary>
+    public int FactorNonZeroCount => _lPointers[_n];
+
+    /// <summary>
+    /// Numeric factorisation of a matrix with the analysed pattern. Returns −1 on success, or the original index
+    /// of the first pivot that is not positive (the matrix is not positive definite there).
+    /// </summary>
+    public int Factorize(CompressedColumnMatrix a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.NonZeroCount != _sourceNonZeros || a.ColumnCount != _n)
+        {
+            throw new ArgumentException("The matrix does not have the analysed pattern.", nameof(a));
+        }
+        return Factorize(a.Values);
+    }
+
+    /// <summary>Numeric factorisation from the values array of a matrix with the analysed pattern.</summary>
+    public int Factorize(ReadOnlySpan<double> values)
+    {
+        Array.Clear(_cValues);
+        for (var p = 0; p < _sourceNonZeros; p++)
+        {
+            var q = _sourceMap[p];
+            if (q >= 0)
+            {
+                _cValues[q] += values[p];
+            }
+        }
+        var x = _work;
+        var lp = _lPointers;
+        var li = _lRows;
+        var lx = _lValues;
+        for (var k = 0; k < _n; k++)
+        {
+            for (var p = _cPointers[k]; p < _cPointers[k + 1]; p++)
+            {
+                x[_cRows[p]] += _cValues[p];
+            }
+            var d = x[k];
+            x[k] = 0.0;
+            for (var r = _rowPointers[k]; r < _rowPointers[k + 1]; r++)
+            {
+                var i = _rowColumns[r];
+                var pos = _rowPositions[r];
+                var lki = x[i] / lx[lp[i]];
+                x[i] = 0.0;
+                for (var p = lp[i] + 1; p < pos; p++)
+                {
+                    x[li[p]] -= lx[p] * lki;
+                }
+                d -= lki * lki;
+                lx[pos] = lki;
+            }
+            if (!(d > 0.0))
+            {
+                Array.Clear(x);
+                return _perm[k];
+            }
+            lx[lp[k]] = Math.Sqrt(d);
+        }
+        return -1;
+    }
+
+    /// <summary>Solves A·x = b in place using the last successful factorisation.</summary>
+    public void Solve(Span<double> b)
+    {
+        if (b.Length != _n)
+        {
+            throw new ArgumentException("Right-hand side length does not match the matrix.", nameof(b));
+        }
+        var x = _work;
+        for (var k = 0; k < _n; k++)
+        {
+            x[k] = b[_perm[k]];
+        }
+        var lp = _lPointers;
+        var li = _lRows;
+        var lx = _lValues;
+        for (var j = 0; j < _n; j++)
+        {
+            var xj = x[j] / lx[lp[j]];
+            x[j] = xj;
+            for (var p = lp[j] + 1; p < lp[j + 1]; p++)
+            {
+                x[li[p]] -= lx[p] * xj;
+            }
+        }
+        for (var j = _n - 1; j >= 0; j--)
+        {
+            var s = x[j];
+            for (var p = lp[j] + 1; p < lp[j + 1]; p++)
+            {
+                s -= lx[p] * x[li[p]];
+            }
+            x[j] = s / lx[lp[j]];
+        }
+        for (var k = 0; k < _n; k++)
+        {
+            b[_perm[k]] = x[k];
+        }
+        Array.Clear(x);
+    }
+}

@@ -1,0 +1,423 @@
+using CivicGrid.Numerics.Ordering;
+using CivicGrid.Numerics.Sparse;
+
+namespace CivicGrid.Numerics.Lu;
+
+/// <summary>
+/// Sparse LU factorisation <c>P·A·Q = L·U</c> of a square matrix by the left-looking Gilbert–Peierls algorithm
+/// with threshold partial pivoting (the diagonal is kept as pivot when it is within <see cref="PivotThreshold"/>
+/// of the column's largest candidate, which preserves the fill-reducing column order). A factorisation can be
+/// refilled with new values of the same pattern by <see cref="Refactorize"/>: the pivot sequence and the L/U
+/// patterns are reused, so a Newton iteration pays only for the numeric work. When a reused pivot becomes too
+/// small the factorisation is redone with fresh pivoting.
+/// </summary>
+public sealed class SparseLu
+{
+    private readonly int _n;
+    private readonly int[] _columnOrder;
+    private readonly int[] _stepOfRow;
+    private readonly int[] _rowOfStep;
+    private readonly double[] _work;
+    private readonly int[] _stack;
+    private readonly int[] _pathPointer;
+    private readonly int[] _reach;
+    private readonly int[] _mark;
+    private readonly int[] _lp;
+    private int[] _li;
+    private double[] _lx;
+    private readonly int[] _up;
+    private int[] _ui;
+    private double[] _ux;
+    private readonly double[] _udiag;
+
+    private SparseLu(int n, int[] columnOrder, double pivotThreshold)
+    {
+        _n = n;
+        _columnOrder = columnOrder;
+        PivotThreshold = pivotThreshold;
+        _stepOfRow = new int[n];
+        _rowOfStep = new int[n];
+        _work = new double[n];
+        _stack = new int[n];
+        _pathPointer = new int[n];
+        _reach = new int[n];
+        _mark = new int[n];
+        _lp = new int[n + 1];
+        _up = new int[n + 1];
+        _udiag = new double[n];
+        _li = new int[Math.Max(16, 4 * n)];
+        _lx = new double[_li.Length];
+        _ui = new int[Math.Max(16, 4 * n)];
+        _ux = new double[_ui.Length];
+    }
+
+    /// <summary>The order size.</summary>
+    public int Size => _n;
+
+    /// <summary>Relative threshold for keeping the diagonal as pivot (1 = strict partial pivoting).</summary>
+    public double PivotThreshold { get; }
+
+    /// <summary>Entries stored in L and U (a measure of fill).</summary>
+    public int FactorNonZeroCount => _lp[_n] + _up[_n] + _n;
+
+    /// <summary>How many times the pivot order had to be rebuilt by <see cref="Refactorize"/>.</summary>
+    public int PivotRebuildCount { get; private set; }
+
+    /// <summary>
+    /// Factorises <paramref name="matrix"/>. With no column order given, an approximate minimum degree order of
+    /// the pattern of A+Aᵀ is used.
+    /// </summary>
+    /// <exception cref="SingularMatrixException">When a column has no usable pivot.</exception>
+    public static SparseLu Factorize(CompressedColumnMatrix matrix, int[]? columnOrder = null, double pivotThreshold = 0.1)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (matrix.RowCount != matrix.ColumnCount)
+        {
+            throw new ArgumentException("LU needs a square matrix.", nameof(matrix));
+        }
+        if (pivotThreshold is <= 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pivotThreshold), "The pivot threshold must lie in (0, 1].");
+        }
+        var n = matrix.ColumnCount;
+        var order = columnOrder ?? FillReducingOrder(matrix);
+        if (order.Length != n)
+        {
+            throw new ArgumentException("The column order must be a permutation of the columns.", nameof(columnOrder));
+        }
+        var lu = new SparseLu(n, (int[])order.Clone(), pivotThreshold);
+        lu.FactorizeNumeric(matrix);
+        return lu;
+    }
+
+    /// <summary>An approximate minimum degree ordering of the pattern of A+Aᵀ.</summary>
+    public static int[] FillReducingOrder(CompressedColumnMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var t = matrix.Transpose();
+        var n = matrix.ColumnCount;
+        var rows = new List<int>(2 * matrix.NonZeroCount);
+        var cols = new List<int>(2 * matrix.NonZeroCount);
+        for (var j = 0; j < n; j++)
+        {
+            for (var p = matrix.ColumnPointers[j]; p < matrix.ColumnPointers[j + 1]; p++)
+            {
+                rows.Add(matrix.RowIndices[p]);
+                cols.Add(j);
+            }
+            for (var p = t.ColumnPointers[j]; p < t.ColumnPointers[j + 1]; p++)
+            {
+                rows.Add(t.RowIndices[p]);
+                cols.Add(j);
+            }
+        }
+        var ones = new double[rows.Count];
+        var pattern = CompressedColumnMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), ones);
+        return MinimumDegreeOrdering.Compute(pattern);
+    }
+
+    /// <summary>
+    /// Refactorises a matrix with the same pattern as the one first factorised, reusing the pivot order when every
+    /// reused pivot passes the threshold test; otherwise pivots afresh (same column order).
+    /// </summary>
+    public void Refactorize(CompressedColumnMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (matrix.ColumnCount != _n || matrix.RowCount != _n)
+        {
+            throw new ArgumentException("The matrix shape differs from the factorised one.", nameof(matrix));
+        }
+        if (!TryRefactorizeSamePivots(matrix))
+        {
+            PivotRebuildCount++;
+            FactorizeNumeric(matrix);
+        }
+    }
+
+    /// <summary>Solves A·x = b in place (b is overwritten by x).</summary>
+    public void Solve(Span<double> rhs)
+    {
+        if (rhs.Length != _n)
+        {
+            throw new ArgumentException("The right-hand side has the wrong length.", nameof(rhs));
+        }
+        var y = _work;
+        // Forward: L (rows in original numbering, unit diagonal).
+        for (var j = 0; j < _n; j++)
+        {
+            var yj = rhs[_rowOfStep[j]];
+            y[j] = yj;
+            if (yj == 0.0)
+            {
+                continue;
+            }
+            for (var p = _lp[j]; p < _lp[j + 1]; p++)
+            {
+                rhs[_li[p]] -= _lx[p] * yj;
+            }
+        }
+        // Backward: U (rows are pivot steps).
+        for (var k = _n - 1; k >= 0; k--)
+        {
+            var wk = y[k] / _udiag[k];
+            y[k] = wk;
+            if (wk == 0.0)
+            {
+                continue;
+            }
+            for (var p = _up[k]; p < _up[k + 1]; p++)
+            {
+                y[_ui[p]] -= _ux[p] * wk;
+            }
+        }
+        for (var k = 0; k < _n; k++)
+        {
+            rhs[_columnOrder[k]] = y[k];
+            y[k] = 0.0;
+        }
+    }
+
+    private void FactorizeNumeric(CompressedColumnMatrix a)
+    {
+        var n = _n;
+        Array.Fill(_stepOfRow, -1);
+        Array.Fill(_mark, -1);
+        Array.Clear(_work);
+        var x = _work;
+        var lnz = 0;
+        var unz = 0;
+        var ap = a.ColumnPointers;
+        var ai = a.RowIndices;
+        var ax = a.Values;
+        for (var k = 0; k < n; k++)
+        {
+            _lp[k] = lnz;
+            _up[k] = unz;
+            EnsureCapacity(ref _li, ref _lx, lnz + n);
+            EnsureCapacity(ref _ui, ref _ux, unz + n);
+            var col = _columnOrder[k];
+            var top = Reach(a, col, k);
+            for (var p = ap[col]; p < ap[col + 1]; p++)
+            {
+                x[ai[p]] = ax[p];
+            }
+            // Sparse triangular solve in topological order.
+            for (var px = top; px < n; px++)
+            {
+                var i = _reach[px];
+                var j = _stepOfRow[i];
+                if (j < 0)
+                {
+                    continue;
+                }
+                var xj = x[i];
+                if (xj == 0.0)
+                {
+                    continue;
+                }
+                for (var p = _lp[j]; p < _lp[j + 1]; p++)
+                {
+                    x[_li[p]] -= _lx[p] * xj;
+                }
+            }
+            var pivotRow = -1;
+            var best = -1.0;
+            for (var px = top; px < n; px++)
+            {
+                var i = _reach[px];
+                var j = _stepOfRow[i];
+                if (j < 0)
+                {
+                    var v = Math.Abs(x[i]);
+                    if (v > best)
+                    {
+                        best = v;
+                        pivotRow = i;
+                    }
+                }
+                else
+                {
+                    _ui[unz] = j;
+                    _ux[unz++] = x[i];
+                    x[i] = 0.0;
+                }
+            }
+            if (pivotRow < 0 || best <= 0.0 || double.IsNaN(best))
+            {
+                throw new SingularMatrixException(col);
+            }
+            if (_stepOfRow[col] < 0 && _mark[col] == k && Math.Abs(x[col]) >= PivotThreshold * best)
+            {
+                pivotRow = col;
+            }
+            var pivot = x[pivotRow];
+            _udiag[k] = pivot;
+            _stepOfRow[pivotRow] = k;
+            _rowOfStep[k] = pivotRow;
+            x[pivotRow] = 0.0;
+            for (var px = top; px < n; px++)
+            {
+                var i = _reach[px];
+                if (_stepOfRow[i] < 0)
+                {
+                    _li[lnz] = i;
+                    _lx[lnz++] = x[i] / pivot;
+                }
+                x[i] = 0.0;
+            }
+        }
+        _lp[n] = lnz;
+        _up[n] = unz;
+        // Refactorisation walks each U column in pivot-step order, which is a topological order of L.
+        for (var k = 0; k < n; k++)
+        {
+            Array.Sort(_ui, _ux, _up[k], _up[k + 1] - _up[k]);
+        }
+    }
+
+    /// <summary>Rows reachable from column <paramref name="col"/> through the graph of L, in topological order at _reach[top..n).</summary>
+    private int Reach(CompressedColumnMatrix a, int col, int k)
+    {
+        var top = _n;
+        var ap = a.ColumnPointers;
+        var ai = a.RowIndices;
+        for (var p = ap[col]; p < ap[col + 1]; p++)
+        {
+            var start = ai[p];
+            if (_mark[start] == k)
+            {
+                continue;
+            }
+            // Depth-first search without recursion.
+            var head = 0;
+            _stack[0] = start;
+            _mark[start] = k;
+            _pathPointer[0] = -1;
+            while (head >= 0)
+            {
+                var i = _stack[head];
+                var j = _stepOfRow[i];
+                if (_pathPointer[head] < 0)
+                {
+                    _pathPointer[head] = j < 0 ? 0 : _lp[j];
+                }
+                var end = j < 0 ? 0 : _lp[j + 1];
+                var done = true;
+                for (var q = _pathPointer[head]; q < end; q++)
+                {
+                    var r = _li[q];
+                    if (_mark[r] == k)
+                    {
+                        continue;
+                    }
+                    _pathPointer[head] = q + 1;
+                    _mark[r] = k;
+                    head++;
+                    _stack[head] = r;
+                    _pathPointer[head] = -1;
+                    done = false;
+                    break;
+                }
+                if (done)
+                {
+                    head--;
+                    _reach[--top] = i;
+                }
+            }
+        }
+        return top;
+    }
+
+    private bool TryRefactorizeSamePivots(CompressedColumnMatrix a)
+    {
+        var x = _work;
+        var ap = a.ColumnPointers;
+        var ai = a.RowIndices;
+        var ax = a.Values;
+        for (var k = 0; k < _n; k++)
+        {
+            var col = _columnOrder[k];
+            for (var p = ap[col]; p < ap[col + 1]; p++)
+            {
+                x[ai[p]] = ax[p];
+            }
+            for (var p = _up[k]; p < _up[k + 1]; p++)
+            {
+                var j = _ui[p];
+                var xj = x[_rowOfStep[j]];
+                x[_rowOfStep[j]] = 0.0;
+                _ux[p] = xj;
+                if (xj == 0.0)
+                {
+                    continue;
+                }
+                for (var q = _lp[j]; q < _lp[j + 1]; q++)
+                {
+                    x[_li[q]] -= _lx[q] * xj;
+                }
+            }
+            var pivotRow = _rowOfStep[k];
+            var pivot = x[pivotRow];
+            x[pivotRow] = 0.0;
+            var best = Math.Abs(pivot);
+            for (var q = _lp[k]; q < _lp[k + 1]; q++)
+            {
+                best = Math.Max(best, Math.Abs(x[_li[q]]));
+            }
+            if (pivot == 0.0 || !(Math.Abs(pivot) >= PivotThreshold * best))
+            {
+                for (var q = _lp[k]; q < _lp[k + 1]; q++)
+                {
+                    x[_li[q]] = 0.0;
+                }
+                return false;
+            }
+            _udiag[k] = pivot;
+            for (var q = _lp[k]; q < _lp[k + 1]; q++)
+            {
+                var i = _li[q];
+                _lx[q] = x[i] / pivot;
+                x[i] = 0.0;
+            }
+        }
+        return true;
+    }
+
+    private static void EnsureCapacity(ref int[] indices, ref double[] values, int needed)
+    {
+        if (indices.Length >= needed)
+        {
+            return;
+        }
+        var size = Math.Max(needed, 2 * indices.Length);
+        Array.Resize(ref indices, size);
+        Array.Resize(ref values, size);
+    }
+}
+
+/// <summary>Raised when LU finds no non-zero pivot for a column: the matrix is (structurally or numerically) singular.</summary>
+public sealed class SingularMatrixException : InvalidOperationException
+{
+    public SingularMatrixException()
+    {
+    }
+
+    public SingularMatrixException(string message)
+        : base(message)
+    {
+    }
+
+    public SingularMatrixException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public SingularMatrixException(int column)
+        : base($"The matrix is singular: column {column} has no usable pivot.")
+    {
+        Column = column;
+    }
+
+    /// <summary>The original column index that had no pivot, or −1.</summary>
+    public int Column { get; } = -1;
+}

@@ -1,0 +1,108 @@
+using CivicGrid.Numerics.Lu;
+using CivicGrid.Numerics.Sparse;
+using Xunit;
+
+namespace CivicGrid.Numerics.Tests;
+
+public class SparseLuTests
+{
+    private static CompressedColumnMatrix RandomSparse(int n, double density, int seed, bool weakDiagonal)
+    {
+        var rng = new Random(seed);
+        var rows = new List<int>();
+        var cols = new List<int>();
+        var vals = new List<double>();
+        for (var j = 0; j < n; j++)
+        {
+            rows.Add(j);
+            cols.Add(j);
+            vals.Add(weakDiagonal ? 1e-3 * rng.NextDouble() : 4 + rng.NextDouble());
+            for (var i = 0; i < n; i++)
+            {
+                if (i != j && rng.NextDouble() < density)
+                {
+                    rows.Add(i);
+                    cols.Add(j);
+                    vals.Add(rng.NextDouble() * 2 - 1);
+                }
+            }
+        }
+        return CompressedColumnMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray());
+    }
+
+    private static double Residual(CompressedColumnMatrix a, double[] x, double[] b)
+    {
+        var ax = new double[b.Length];
+        a.Multiply(x, ax);
+        return ax.Zip(b, (u, v) => Math.Abs(u - v)).Max();
+    }
+
+    [Theory]
+    [InlineData(30, 0.1, 1, false)]
+    [InlineData(200, 0.02, 2, false)]
+    [InlineData(120, 0.05, 3, true)]
+    public void Solve_ReturnsSolutionWithSmallResidual(int n, double density, int seed, bool weakDiagonal)
+    {
+        var a = RandomSparse(n, density, seed, weakDiagonal);
+        var b = Enumerable.Range(0, n).Select(i => Math.Sin(i + 1.0)).ToArray();
+        foreach (var order in new[] { null, Enumerable.Range(0, n).ToArray() })
+        {
+            var lu = SparseLu.Factorize(a, order);
+            var x = (double[])b.Clone();
+            lu.Solve(x);
+            Assert.True(Residual(a, x, b) < 1e-9, "residual too large");
+        }
+    }
+
+    [Fact]
+    public void Refactorize_WithNewValuesOfSamePattern_SolvesTheNewMatrix()
+    {
+        var a = RandomSparse(150, 0.03, 7, false);
+        var lu = SparseLu.Factorize(a);
+        var rng = new Random(11);
+        for (var round = 0; round < 3; round++)
+        {
+            for (var p = 0; p < a.NonZeroCount; p++)
+            {
+                a.Values[p] *= 0.5 + rng.NextDouble();
+            }
+            lu.Refactorize(a);
+            var b = Enumerable.Range(0, 150).Select(i => 1.0 + i % 7).ToArray();
+            var x = (double[])b.Clone();
+            lu.Solve(x);
+            Assert.True(Residual(a, x, b) < 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Refactorize_WhenReusedPivotVanishes_PivotsAgain()
+    {
+        // [[1, 2], [3, 4]] pivots on the diagonal; then the (0,0) entry becomes zero.
+        var a = CompressedColumnMatrix.FromDense(new double[,] { { 1, 2 }, { 3, 4 } });
+        var lu = SparseLu.Factorize(a, [0, 1], pivotThreshold: 0.1);
+        a.Values[a.IndexOf(0, 0)] = 0.0;
+        lu.Refactorize(a);
+        var x = new double[] { 2, 7 };
+        lu.Solve(x);
+        Assert.Equal(1, lu.PivotRebuildCount);
+        Assert.Equal(1.0, x[0], 12);
+        Assert.Equal(1.0, x[1], 12);
+    }
+
+    [Fact]
+    public void Factorize_SingularMatrix_Throws()
+    {
+        var a = CompressedColumnMatrix.FromDense(new double[,] { { 1, 2, 0 }, { 2, 4, 0 }, { 0, 0, 1 } });
+        Assert.Throws<SingularMatrixException>(() => SparseLu.Factorize(a, [0, 1, 2]));
+    }
+
+    [Fact]
+    public void Factorize_UnsymmetricPermutationMatrix_NeedsOffDiagonalPivots()
+    {
+        var a = CompressedColumnMatrix.FromDense(new double[,] { { 0, 0, 2 }, { 3, 0, 0 }, { 0, 5, 0 } });
+        var lu = SparseLu.Factorize(a);
+        var x = new double[] { 4, 9, 10 };
+        lu.Solve(x);
+        Assert.Equal([3.0, 2.0, 2.0], x.Select(v => Math.Round(v, 12)));
+    }
+}
