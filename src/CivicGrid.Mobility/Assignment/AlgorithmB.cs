@@ -30,6 +30,7 @@ public sealed class AlgorithmB
     private readonly List<int> _added = [];
     private readonly int[] _queue;
     private readonly int[] _visited;
+    private readonly bool[] _active;
     private int _visitStamp;
 
     public AlgorithmB(AssignmentNetwork network)
@@ -55,10 +56,14 @@ public sealed class AlgorithmB
         _nodeFlow = new double[_n];
         _queue = new int[_n];
         _visited = new int[_n];
+        _active = new bool[_origins.Length];
     }
 
     /// <summary>Flow shifting sweeps over all bushes after each bush update (without changing bush structure).</summary>
-    public int InnerSweeps { get; init; } = 4;
+    public int InnerSweeps { get; init; } = 10;
+
+    /// <summary>In the extra sweeps, skip a bush whose largest node gap is below this fraction of the average excess cost.</summary>
+    public double SkipFraction { get; init; } = 0.1;
 
     public AssignmentResult Solve(AssignmentOptions options)
     {
@@ -73,16 +78,28 @@ public sealed class AlgorithmB
         while (iteration < options.MaxIterations)
         {
             iteration++;
+            // Bushes whose largest node gap is far below the current average excess cost are left alone
+            // in this iteration's extra sweeps, so the work goes where the gap is.
+            var threshold = double.IsFinite(aec) ? aec * SkipFraction : 0;
             for (var oi = 0; oi < _origins.Length; oi++)
             {
                 UpdateBush(oi);
-                ShiftFlows(oi);
+                _active[oi] = ShiftFlows(oi, 0);
             }
             for (var s = 0; s < InnerSweeps; s++)
             {
+                var any = false;
                 for (var oi = 0; oi < _origins.Length; oi++)
                 {
-                    ShiftFlows(oi);
+                    if (_active[oi])
+                    {
+                        _active[oi] = ShiftFlows(oi, threshold);
+                        any |= _active[oi];
+                    }
+                }
+                if (!any)
+                {
+                    break;
                 }
             }
             RecomputeLinkFlows();
@@ -100,28 +117,54 @@ public sealed class AlgorithmB
         return new AssignmentResult((double[])_flow.Clone(), (double[])_cost.Clone(), _net.Objective(_flow), gap, aec, iteration, converged, history);
     }
 
-    public string DebugDiagnose()
+    /// <summary>
+    /// Select-link analysis after <see cref="Solve"/>: the demand of each origin–destination pair that uses
+    /// <paramref name="link"/>, splitting flow at every bush merge in proportion to the origin's approach flows.
+    /// Returns a dense zone-by-zone matrix like <see cref="AssignmentNetwork.Demand"/>.
+    /// </summary>
+    public double[] SelectLink(int link)
     {
-        var sb = new System.Text.StringBuilder();
-        var tree = new ShortestPathTree(_net);
-        var worst = 0.0;
+        ArgumentOutOfRangeException.ThrowIfNegative(link);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(link, _m);
+        var z = _net.ZoneCount;
+        var result = new double[z * z];
+        var share = _minLabel; // scratch: share of the flow arriving at a node that used the link
         for (var oi = 0; oi < _origins.Length; oi++)
         {
-            ComputeLabels(oi);
-            tree.Run(_origins[oi], _cost);
-            for (var v = 0; v < _n; v++)
+            var baseLink = oi * _m;
+            var baseNode = oi * _n;
+            var origin = _origins[oi];
+            if (_originFlow[baseLink + link] <= 0)
             {
-                var d = _minLabel[v] - tree.Distance[v];
-                if (d > worst * 0.999 && d > 1e-9)
+                continue;
+            }
+            share[origin] = 0;
+            for (var k = 1; k < _orderCount[oi]; k++)
+            {
+                var j = _order[baseNode + k];
+                double inflow = 0, through = 0;
+                for (var e = _net.InStart[j]; e < _net.InStart[j + 1]; e++)
                 {
-                    worst = d;
-                    var a = tree.PredecessorLink[v];
-                    var i = _net.Tail[a];
-                    sb.AppendLine(System.FormattableString.Invariant($"o={_origins[oi]} v={v} L={_minLabel[v]} U={_maxLabel[v]} D={tree.Distance[v]} link {i}->{v} inBush={_inBush[oi * _m + a]} Li={_minLabel[i]} Ui={_maxLabel[i]} Di={tree.Distance[i]} c={_cost[a]} pos i={_position[i]} v={_position[v]}"));
+                    var a = _net.InLinks[e];
+                    var f = _originFlow[baseLink + a];
+                    if (f > 0)
+                    {
+                        inflow += f;
+                        through += a == link ? f : f * share[_net.Tail[a]];
+                    }
+                }
+                share[j] = inflow > 0 ? through / inflow : 0;
+            }
+            for (var d = 0; d < z; d++)
+            {
+                var q = _net.Demand[(origin * z) + d];
+                if (q > 0 && d != origin)
+                {
+                    result[(origin * z) + d] = q * share[d];
                 }
             }
         }
-        return sb.ToString();
+        return result;
     }
 
     private void SetFlow(int a, double x)
@@ -202,8 +245,10 @@ public sealed class AlgorithmB
     }
 
     // Shortest (over all bush links) and longest (over used bush links) path labels in topological order.
-    private void ComputeLabels(int oi)
+    // Returns the largest difference between longest used and shortest path cost over the bush's nodes.
+    private double ComputeLabels(int oi)
     {
+        var gap = 0.0;
         var baseLink = oi * _m;
         var baseNode = oi * _n;
         var count = _orderCount[oi];
@@ -255,7 +300,12 @@ public sealed class AlgorithmB
             _minPred[j] = loPred;
             _maxLabel[j] = hi;
             _maxPred[j] = hiPred;
+            if (hiPred >= 0 && hi - lo > gap)
+            {
+                gap = hi - lo;
+            }
         }
+        return gap;
     }
 
     private void UpdateBush(int oi)
@@ -426,13 +476,18 @@ public sealed class AlgorithmB
         return true;
     }
 
-    private void ShiftFlows(int oi)
+    // One pass of Newton shifts in descending topological order; returns false when the bush's largest
+    // node gap is already below the threshold and nothing was done.
+    private bool ShiftFlows(int oi, double threshold)
     {
         var baseLink = oi * _m;
         var baseNode = oi * _n;
         var count = _orderCount[oi];
         var tail = _net.Tail;
-        ComputeLabels(oi);
+        if (ComputeLabels(oi) <= threshold)
+        {
+            return false;
+        }
         for (var k = count - 1; k > 0; k--)
         {
             var j = _order[baseNode + k];
@@ -501,5 +556,6 @@ public sealed class AlgorithmB
                 v = tail[a];
             }
         }
+        return true;
     }
 }

@@ -97,52 +97,69 @@ internal sealed class GradientSolver
     public double MaxHeadError { get; private set; }
     public double MaxFlowChange { get; private set; }
     public int FactorNonZeros => _cholesky.FactorNonZeroCount;
-    private (double C0, double C1)[] LeakCoefficients { get; }
+    private (double Cfa, double Cva)[] LeakCoefficients { get; }
     private double _relax = 1.0;
 
-    private (double C0, double C1)[] BuildLeakage()
+    // FAVAD leakage, Q = Co·L·(Ao + m·H)·sqrt(H): each pipe's leak is split between its end junctions and modelled
+    // there as two equivalent emitters, H = Cfa·Qfa² (fixed area) and H = Cva·Qva^(2/3) (variable area).
+    // Ao is in mm² per 100 length units of pipe, m in mm² per unit of pressure head (EPANET 2.3's convention).
+    private (double Cfa, double Cva)[] BuildLeakage()
     {
         var nj = _net.JunctionCount;
-        var coeff = new (double C0, double C1)[nj];
+        var coeff = new (double Cfa, double Cva)[nj];
         if (!_net.HasLeakage)
         {
             return coeff;
         }
-        // FAVAD: q = Cd·sqrt(2g)·(A0·h^0.5 + m·h^1.5) with A0 and m given per 100 length units of pipe,
-        // in mm² and mm²/m (SI) or in² and in²/ft·(1/12) (US) — the pipe's leakage is split between its end nodes.
-        const double cd = 0.6;
-        var sqrt2g = Math.Sqrt(2 * 32.2);
-        var u = _net.Units;
+        const double orifice = 4.8149866e-6; // 0.6·sqrt(2g) with mm² → ft² folded in below
         for (var k = 0; k < _net.LinkCount; k++)
         {
-            if (_net.LeakArea[k] <= 0 && _net.LeakExpansion[k] <= 0)
+            int n1 = _net.From[k], n2 = _net.To[k];
+            if (n1 >= nj && n2 >= nj || (_net.LeakArea[k] == 0 && _net.LeakExpansion[k] == 0))
             {
                 continue;
             }
-            var lenUnits = _net.Length[k] * u.Length / 100.0;
-            double areaFt2, expFt;
-            if (u.IsSi)
+            var area = orifice * _net.LeakArea[k] / (UnitSystem.MetersPerFoot * UnitSystem.MetersPerFoot);
+            var expansion = orifice * _net.LeakExpansion[k];
+            var len = _net.Length[k] * _net.Units.Length / 100.0;
+            if (n1 < nj && n2 < nj)
             {
-                areaFt2 = _net.LeakArea[k] * 1e-6 / (UnitSystem.MetersPerFoot * UnitSystem.MetersPerFoot);
-                expFt = _net.LeakExpansion[k] * 1e-6 / (UnitSystem.MetersPerFoot * UnitSystem.MetersPerFoot) * UnitSystem.MetersPerFoot;
+                len *= 0.5;
             }
-            else
-            {
-                areaFt2 = _net.LeakArea[k] / 144.0;
-                expFt = _net.LeakExpansion[k] / 144.0;
-            }
-            var c0 = cd * sqrt2g * areaFt2 * lenUnits / 2.0;
-            var c1 = cd * sqrt2g * expFt * lenUnits / 2.0;
-            foreach (var n in new[] { _net.From[k], _net.To[k] })
+            foreach (var n in new[] { n1, n2 })
             {
                 if (n < nj)
                 {
-                    coeff[n].C0 += c0;
-                    coeff[n].C1 += c1;
+                    coeff[n].Cfa += area * len;
+                    coeff[n].Cva += expansion * len;
                 }
             }
         }
+        for (var i = 0; i < nj; i++)
+        {
+            var (a, m) = coeff[i];
+            coeff[i] = (a > 0 ? 1.0 / (a * a) : 0.0, m > 0 ? 1.0 / Math.Pow(m, 2.0 / 3.0) : 0.0);
+        }
         return coeff;
+    }
+
+    private double[] _leakFixed = [];
+    private double[] _leakVariable = [];
+
+    private static void LeakHead(double q, double c, double n, out double h, out double g)
+    {
+        n = 1.0 / n;
+        g = n * c * Math.Pow(Math.Abs(q), n - 1.0);
+        if (g < RqTol)
+        {
+            g = RqTol / n;
+            h = g * q;
+        }
+        else
+        {
+            h = g * q / n;
+        }
+        AddLowerBarrier(q, ref h, ref g);
     }
 
     /// <summary>Initial link flows as EPANET sets them (1 ft/s in pipes, design flow in pumps).</summary>
@@ -167,8 +184,14 @@ internal sealed class GradientSolver
         for (var i = 0; i < _net.JunctionCount; i++)
         {
             EmitterFlow[i] = _net.EmitterCoefficient[i] > 0 ? 1.0 : 0.0;
-            var (c0, c1) = LeakCoefficients[i];
-            LeakageFlow[i] = c0 + c1 > 0 ? 1.0 : 0.0;
+            if (_leakFixed.Length == 0)
+            {
+                _leakFixed = new double[_net.JunctionCount];
+                _leakVariable = new double[_net.JunctionCount];
+            }
+            _leakFixed[i] = LeakCoefficients[i].Cfa > 0 ? 0.001 : 0.0;
+            _leakVariable[i] = LeakCoefficients[i].Cva > 0 ? 0.001 : 0.0;
+            LeakageFlow[i] = _leakFixed[i] + _leakVariable[i];
         }
     }
 
@@ -642,19 +665,28 @@ internal sealed class GradientSolver
             _f[i] += (hloss + net.Elevation[i]) / hgrad;
             _xflow[i] -= EmitterFlow[i];
         }
-        // Leakage (FAVAD), modelled like an emitter with two pressure terms.
+        // Leakage (FAVAD), two equivalent emitters per leaking junction.
         if (net.HasLeakage)
         {
             for (var i = 0; i < nj; i++)
             {
-                if (LeakCoefficients[i].C0 + LeakCoefficients[i].C1 <= 0)
+                var (cfa, cva) = LeakCoefficients[i];
+                if (cfa > 0)
                 {
-                    continue;
+                    LeakHead(_leakFixed[i], cfa, 0.5, out var h, out var g);
+                    values[_diagonal[i]] += 1.0 / g;
+                    _f[i] += (h + net.Elevation[i]) / g;
                 }
-                LeakageHeadloss(i, out var hloss, out var hgrad);
-                values[_diagonal[i]] += 1.0 / hgrad;
-                _f[i] += (hloss + net.Elevation[i]) / hgrad;
-                _xflow[i] -= LeakageFlow[i];
+                if (cva > 0)
+                {
+                    LeakHead(_leakVariable[i], cva, 1.5, out var h, out var g);
+                    values[_diagonal[i]] += 1.0 / g;
+                    _f[i] += (h + net.Elevation[i]) / g;
+                }
+                if (cfa > 0 || cva > 0)
+                {
+                    _xflow[i] -= _leakFixed[i] + _leakVariable[i];
+                }
             }
         }
         // Pressure-driven demands.
@@ -789,37 +821,6 @@ internal sealed class GradientSolver
         }
     }
 
-    private void LeakageHeadloss(int i, out double hloss, out double hgrad)
-    {
-        // Invert q = c0·h^0.5 + c1·h^1.5 for h by a few Newton steps, then use dh/dq at that point.
-        var (c0, c1) = LeakCoefficients[i];
-        var q = Math.Max(LeakageFlow[i], 0.0);
-        var h = c1 > 0 ? Math.Pow(q / (c0 + c1), 2.0 / 3.0) : (q / c0) * (q / c0);
-        h = Math.Max(h, 1e-9);
-        for (var it = 0; it < 30; it++)
-        {
-            var sq = Math.Sqrt(h);
-            var g = (c0 * sq) + (c1 * h * sq) - q;
-            var dg = (0.5 * c0 / sq) + (1.5 * c1 * sq);
-            var hn = Math.Max(h - (g / dg), h * 0.1);
-            if (Math.Abs(hn - h) < 1e-12 * Math.Max(1.0, h))
-            {
-                h = hn;
-                break;
-            }
-            h = hn;
-        }
-        var s = Math.Sqrt(h);
-        var dqdh = (0.5 * c0 / s) + (1.5 * c1 * s);
-        hgrad = 1.0 / dqdh;
-        if (hgrad < RqTol)
-        {
-            hgrad = RqTol;
-        }
-        hloss = h;
-        AddLowerBarrier(LeakageFlow[i], ref hloss, ref hgrad);
-    }
-
     private void DemandHeadloss(int i, double dp, double n, out double hloss, out double hgrad)
     {
         var d = DemandFlow[i];
@@ -886,13 +887,28 @@ internal sealed class GradientSolver
         {
             for (var i = 0; i < nj; i++)
             {
-                if (LeakCoefficients[i].C0 + LeakCoefficients[i].C1 <= 0)
+                var (cfa, cva) = LeakCoefficients[i];
+                if (cfa == 0 && cva == 0)
                 {
                     continue;
                 }
-                LeakageHeadloss(i, out var hloss, out var hgrad);
-                var dq = (hloss - (Head[i] - net.Elevation[i])) / hgrad * _relax;
-                LeakageFlow[i] -= dq;
+                var dh = Head[i] - net.Elevation[i];
+                double dq = 0;
+                if (cfa > 0)
+                {
+                    LeakHead(_leakFixed[i], cfa, 0.5, out var h, out var g);
+                    var d = (h - dh) / g * _relax;
+                    _leakFixed[i] -= d;
+                    dq += d;
+                }
+                if (cva > 0)
+                {
+                    LeakHead(_leakVariable[i], cva, 1.5, out var h, out var g);
+                    var d = (h - dh) / g * _relax;
+                    _leakVariable[i] -= d;
+                    dq += d;
+                }
+                LeakageFlow[i] = _leakFixed[i] + _leakVariable[i];
                 qsum += Math.Abs(LeakageFlow[i]);
                 dqsum += Math.Abs(dq);
                 MaxFlowChange = Math.Max(MaxFlowChange, Math.Abs(dq));
@@ -953,7 +969,70 @@ internal sealed class GradientSolver
                 return false;
             }
         }
+        if (net.HasLeakage && !LeakageConverged())
+        {
+            return false;
+        }
         return !net.PressureDriven || PdaConverged();
+    }
+
+    private bool LeakageConverged()
+    {
+        for (var i = 0; i < _net.JunctionCount; i++)
+        {
+            var (cfa, cva) = LeakCoefficients[i];
+            if (cfa == 0 && cva == 0)
+            {
+                continue;
+            }
+            var h = Head[i] - _net.Elevation[i];
+            var qref = 0.0;
+            if (cfa > 0)
+            {
+                qref = Math.Sqrt(Math.Max(h, 0) / cfa);
+            }
+            if (cva > 0)
+            {
+                qref += Math.Pow(Math.Max(h, 0) / cva, 1.5);
+            }
+            if (Math.Abs(qref - LeakageFlow[i]) > 0.0001 + (0.001 * qref))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>FAVAD leakage of one pipe at the current heads (cfs), as EPANET computes it.</summary>
+    public double PipeLeakage(int k)
+    {
+        var net = _net;
+        var nj = net.JunctionCount;
+        if (net.Type[k] > HydraulicLinkType.Pipe || (net.LeakArea[k] == 0 && net.LeakExpansion[k] == 0))
+        {
+            return 0;
+        }
+        int n1 = net.From[k], n2 = net.To[k];
+        if (n1 >= nj && n2 >= nj)
+        {
+            return 0;
+        }
+        var h1 = Math.Max(Head[n1] - net.Elevation[n1], 0);
+        var h2 = Math.Max(Head[n2] - net.Elevation[n2], 0);
+        var a = net.LeakArea[k] / (UnitSystem.MetersPerFoot * UnitSystem.MetersPerFoot);
+        var m = net.LeakExpansion[k];
+        var c = 4.8149866 * (net.Length[k] * net.Units.Length / 100.0) / 2.0 * 1e-6;
+        var q1 = n1 < nj ? c * (a + (m * h1)) * Math.Sqrt(h1) : 0;
+        var q2 = n2 < nj ? c * (a + (m * h2)) * Math.Sqrt(h2) : 0;
+        if (q2 == 0)
+        {
+            q1 *= 2;
+        }
+        if (q1 == 0)
+        {
+            q2 *= 2;
+        }
+        return q1 + q2;
     }
 
     private bool PdaConverged()

@@ -169,8 +169,9 @@ public sealed class HydraulicNetwork
                 TankVolumeCurve[t] = [.. curve.Points.Select(pt => (pt.X / u.Length, pt.Y / u.Volume))];
                 TankVmin[t] = TankVolumeAt(t, TankHmin[t]);
                 // A nominal area for a curve tank (EPANET uses the curve's mean area); only used as a marker here.
-                var span = TankVolumeCurve[t][^1].Depth - TankVolumeCurve[t][0].Depth;
-                TankArea[t] = span > 0 ? (TankVolumeCurve[t][^1].Volume - TankVolumeCurve[t][0].Volume) / span : 1.0;
+                var vc = TankVolumeCurve[t]!;
+                var span = vc[^1].Depth - vc[0].Depth;
+                TankArea[t] = span > 0 ? (vc[^1].Volume - vc[0].Volume) / span : 1.0;
                 if (TankArea[t] <= 0)
                 {
                     TankArea[t] = 1.0;
@@ -375,15 +376,15 @@ public sealed class HydraulicNetwork
         RequiredPressure = Math.Max(o.RequiredPressure / u.Pressure, MinimumPressure + 0.1);
         PressureExponent = o.PressureExponent;
         EmitterBackflow = o.EmitterBackflow;
-        var t = model.Times;
-        Duration = t.Duration;
-        HydraulicStep = t.HydraulicStep > 0 ? t.HydraulicStep : 3600;
-        PatternStep = t.PatternStep > 0 ? t.PatternStep : 3600;
-        PatternStart = t.PatternStart;
-        ReportStep = t.ReportStep > 0 ? t.ReportStep : 3600;
-        ReportStart = t.ReportStart;
-        RuleStep = t.RuleStepGiven ? Math.Max(1, t.RuleStep) : Math.Max(1, HydraulicStep / 10);
-        StartClock = t.StartClockTime;
+        var times = model.Times;
+        Duration = times.Duration;
+        HydraulicStep = times.HydraulicStep > 0 ? times.HydraulicStep : 3600;
+        PatternStep = times.PatternStep > 0 ? times.PatternStep : 3600;
+        PatternStart = times.PatternStart;
+        ReportStep = times.ReportStep > 0 ? times.ReportStep : 3600;
+        ReportStart = times.ReportStart;
+        RuleStep = times.RuleStepGiven ? Math.Max(1, times.RuleStep) : Math.Max(1, HydraulicStep / 10);
+        StartClock = times.StartClockTime;
         if (HydraulicStep > PatternStep)
         {
             HydraulicStep = PatternStep;

@@ -5,11 +5,14 @@ namespace CivicGrid.Energy.Grid.Opf;
 /// <summary>Which solver runs the DC-OPF programme.</summary>
 public enum LpSolver
 {
-    /// <summary>HiGHS through OR-Tools (default for linear and piecewise-linear costs).</summary>
-    Highs,
-
-    /// <summary>COIN-OR CLP through OR-Tools.</summary>
+    /// <summary>COIN-OR CLP through OR-Tools (the default for linear and piecewise-linear costs).</summary>
     Clp,
+
+    /// <summary>
+    /// HiGHS through OR-Tools. Objective and dispatch are right, but OR-Tools 9.15 returns wrong duals from HiGHS,
+    /// so nodal prices are reported as NaN; HiGHS also prints a banner on standard output.
+    /// </summary>
+    Highs,
 
     /// <summary>Google GLOP through OR-Tools.</summary>
     Glop,
@@ -25,7 +28,7 @@ public enum LpSolver
 public sealed record DcOpfOptions
 {
     public DcConvention Convention { get; init; } = DcConvention.Matpower;
-    public LpSolver Solver { get; init; } = LpSolver.Highs;
+    public LpSolver Solver { get; init; } = LpSolver.Clp;
     public bool EnforceFlowLimits { get; init; } = true;
     public bool EnforceAngleDifferenceLimits { get; init; } = true;
 
@@ -188,7 +191,7 @@ public static class DcOptimalPowerFlow
                 var shift = baseMva * net.SusceptancePu[a] * net.ShiftRad[a];
                 var limit = row.Upper - shift;
                 var dual = sol.RowDuals[flowRow[a]];
-                if (Math.Abs(dual) > 1e-6 || limit - Math.Abs(pf[l]) <= 1e-6 * Math.Max(1, limit))
+                if (Math.Abs(dual) > 1e-6 || double.IsNaN(dual) && limit - Math.Abs(pf[l]) <= 1e-6 * Math.Max(1, limit))
                 {
                     binding.Add(new BindingConstraint("branch_flow", l, pf[l], pf[l] >= 0 ? limit : -limit, dual));
                 }

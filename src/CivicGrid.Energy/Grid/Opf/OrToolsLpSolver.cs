@@ -47,7 +47,11 @@ internal static class OrToolsLpSolver
         var status = solver.Solve();
         var optimal = status == Solver.ResultStatus.OPTIMAL;
         var x = optimal ? vars.Select(v => v.SolutionValue()).ToArray() : new double[n];
-        var duals = optimal ? rows.Select(c => c.DualValue()).ToArray() : new double[rows.Length];
+        // OR-Tools 9.15's HiGHS bridge returns row activities in place of duals (checked on a two-variable LP whose
+        // dual is 1: it reports 3), so HiGHS prices are reported as unavailable rather than wrong.
+        var duals = !optimal ? new double[rows.Length]
+            : backend == LpSolver.Highs ? Enumerable.Repeat(double.NaN, rows.Length).ToArray()
+            : rows.Select(c => c.DualValue()).ToArray();
         return new OptimizationSolution(status.ToString().ToLowerInvariant(), optimal, optimal ? objective.Value() : double.NaN, x, duals);
     }
 }
