@@ -7,24 +7,40 @@ namespace CivicGrid.Studio.Tests;
 public class ScheduleCompletionTests
 {
     [Fact]
-    public void Blank_activities_take_the_national_average_for_the_sex_and_free_time_fills_the_rest()
+    public void An_empty_schedule_is_exactly_the_national_average_for_the_sex()
+    {
+        var data = Days.Reference();
+        var completed = ScheduleCompletion.Complete(new ScheduleInput { Sex = PopulationSex.Women }, data);
+        var average = data.NationalAverage("Japan", PopulationSex.Women, out _);
+        Assert.All(ActivityTaxonomy.All, c => Assert.Equal(average[c], completed.Day[c], 9));
+        Assert.Equal(ActivityTaxonomy.All.Count, completed.FromAverages.Count);
+        Assert.DoesNotContain(completed.Notes, n => n.Contains("share the", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Blank_activities_share_the_rest_of_the_day_in_proportion_to_the_national_averages()
     {
         var data = Days.Reference();
         var input = new ScheduleInput
         {
             Sex = PopulationSex.Women,
-            Minutes = new Dictionary<ActivityCategory, double> { [ActivityCategory.Work] = 420, [ActivityCategory.Commute] = 70 },
+            Minutes = new Dictionary<ActivityCategory, double>
+            {
+                [ActivityCategory.Work] = 540, [ActivityCategory.Commute] = 90, [ActivityCategory.Sleep] = 400,
+            },
         };
         var completed = ScheduleCompletion.Complete(input, data);
         var average = data.NationalAverage("Japan", PopulationSex.Women, out _);
-        Assert.Equal(420, completed.Day[ActivityCategory.Work]);
-        Assert.Equal(average[ActivityCategory.Housework], completed.Day[ActivityCategory.Housework], 9);
-        Assert.Equal(average[ActivityCategory.Sleep], completed.Day[ActivityCategory.Sleep], 9);
+        var blanks = ActivityTaxonomy.All.Where(c => !input.Minutes.ContainsKey(c)).ToList();
+        var factor = (1440.0 - 540 - 90 - 400) / blanks.Sum(c => average[c]);
+        Assert.Equal(540, completed.Day[ActivityCategory.Work]);
+        Assert.Equal(400, completed.Day[ActivityCategory.Sleep]);
+        Assert.Equal(average[ActivityCategory.Housework] * factor, completed.Day[ActivityCategory.Housework], 6);
+        Assert.Equal(average[ActivityCategory.FreeTime] * factor, completed.Day[ActivityCategory.FreeTime], 6);
         Assert.Equal(1440, completed.Day.TotalMinutes, 6);
-        var expectedFree = 1440 - ActivityTaxonomy.All.Where(c => c != ActivityCategory.FreeTime).Sum(c => completed.Day[c]);
-        Assert.Equal(expectedFree, completed.Day[ActivityCategory.FreeTime], 6);
         Assert.Contains(ActivityCategory.Housework, completed.FromAverages);
         Assert.DoesNotContain(ActivityCategory.Work, completed.FromAverages);
+        Assert.Contains(completed.Notes, n => n.Contains("share the", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -40,7 +56,7 @@ public class ScheduleCompletionTests
         Assert.Equal(200, completed.Day[ActivityCategory.FreeTime], 9);
         Assert.Equal(400, completed.Day[ActivityCategory.Sleep], 9);
         Assert.Equal(1440, completed.Day.TotalMinutes, 6);
-        Assert.Contains(completed.Notes, n => n.Contains("scaled", StringComparison.Ordinal));
+        Assert.All(completed.Day.Minutes.Values, v => Assert.True(v >= 0));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using CivicGrid.Governance.Budgeting;
 using CivicGrid.Governance.Voting;
 
@@ -11,7 +10,9 @@ namespace CivicGrid.Benchmarks.Governance;
 /// And a 100,000-ballot tally of each voting rule.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy = BenchmarkDotNet.Engines.RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[InProcess]
+[WarmupCount(1)]
+[IterationCount(5)]
 public class GovernanceBenchmarks
 {
     private ApprovalProfile _wieliczka = null!;

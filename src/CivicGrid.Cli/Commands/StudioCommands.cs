@@ -380,11 +380,12 @@ public sealed class StudioCommands : ICommandGroup
                         Dec(p.Minutes), p.CountriesBelow, p.CountryCount, p.G7Below, p.G7Count)));
                 }
             }
-            var japan = positions[0].Before.Countries.FirstOrDefault(c => c.Country == "Japan");
-            if (japan is not null)
+            var country = completed.Input.Country;
+            var reference = positions[0].Before.Countries.FirstOrDefault(c => string.Equals(c.Country, country, StringComparison.OrdinalIgnoreCase));
+            if (reference is not null)
             {
-                console.MarkupLine(Esc($"  Japan {japan.SurveyYear}: " + string.Join("; ", positions.Select(p =>
-                    texts.Measure(lang, p.Before.Measure) + " " + Dec(p.Before.Countries.First(c => c.Country == "Japan").Minutes)))));
+                console.MarkupLine(Esc($"  {reference.Country} ({reference.SurveyYear}): " + string.Join("; ", positions.Select(p =>
+                    texts.Measure(lang, p.Before.Measure) + " " + Dec(p.Before.Countries.First(c => c.Country == reference.Country).Minutes)))));
             }
         }
         foreach (var note in notes)

@@ -20,6 +20,7 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
 
     private readonly object _gate = new();
     private readonly FileStream _wal;
+    private readonly FileStream _lock;
     private readonly List<List<byte[]>> _edge = [[]];
     private readonly List<bool> _edgeDirty = [false];
     private readonly List<byte[]> _bundleEdge = [];
@@ -37,6 +38,15 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
         Directory.CreateDirectory(Path.Combine(directory, "public"));
         RootDirectory = Path.GetFullPath(directory);
         PublicDirectory = Path.Combine(RootDirectory, "public");
+        try
+        {
+            // One writer per log: an exclusive lock the kernel releases if the process dies.
+            _lock = new FileStream(Path.Combine(RootDirectory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"the log in {RootDirectory} is open in another process", ex);
+        }
         var marker = Path.Combine(RootDirectory, CleanMarker);
         var clean = File.Exists(marker);
         if (clean)
@@ -360,6 +370,7 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
             }
             _unsynced.Clear();
             DurableFile.WriteAtomic(Path.Combine(RootDirectory, CleanMarker), [], fsync: true);
+            _lock.Dispose();
             _disposed = true;
         }
     }

@@ -254,7 +254,7 @@ public static class TntpReader
             }
             if (trimmed[0] != '<')
             {
-                throw new TntpFormatException(fileName, lineNo, line.IndexOf(trimmed[0], StringComparison.Ordinal) + 1, "expected a <METADATA> line before the data");
+                throw new TntpFormatException(fileName, lineNo, line.IndexOf(trimmed[0], StringComparison.Ordinal) + 1, "missing <END OF METADATA> before the data");
             }
             var close = trimmed.IndexOf('>', StringComparison.Ordinal);
             if (close < 0)

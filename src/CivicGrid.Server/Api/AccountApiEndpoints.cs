@@ -6,6 +6,7 @@ using CivicGrid.Platform.Storage;
 using CivicGrid.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Api;
@@ -72,14 +73,14 @@ public static class AccountApiEndpoints
             .WithDescription("Administrators. Without a password, a one-time password is generated and returned once.");
         accounts.MapPut("/{id}/access", UpdateAccessAsync).WithName("UpdateAccountAccess")
             .WithSummary("Replace an account's roles and region scopes").WithDescription("Administrators.");
-        accounts.MapGet("/{id}/api-keys", async Task<Results<Ok<IReadOnlyList<ApiKeySummary>>, NotFound>> (string id, UserManager<PlatformUser> users, ApiKeyService keys, CancellationToken ct) =>
+        accounts.MapGet("/{id}/api-keys", async Task<Results<Ok<IReadOnlyList<ApiKeySummary>>, NotFound>> (string id, UserManager<PlatformUser> users, [FromServices] ApiKeyService keys, CancellationToken ct) =>
                 await users.FindByIdAsync(id) is null ? TypedResults.NotFound() : TypedResults.Ok(await keys.ListAsync(id, ct)))
             .WithName("ListApiKeys").WithSummary("An account's API keys (never their secrets)").WithDescription("Administrators.");
         accounts.MapPost("/{id}/api-keys", CreateKeyAsync).WithName("CreateApiKey")
             .WithSummary("Create an API key acting as the account").WithDescription("Administrators. The key is returned once; only its hash is stored.");
 
         var apiKeys = api.MapGroup("/api-keys").WithTags("Accounts").RequireAuthorization(CivicGridPolicies.Administrator);
-        apiKeys.MapDelete("/{keyId:guid}", async Task<Results<NoContent, NotFound>> (Guid keyId, ApiKeyService keys, CancellationToken ct) =>
+        apiKeys.MapDelete("/{keyId:guid}", async Task<Results<NoContent, NotFound>> (Guid keyId, [FromServices] ApiKeyService keys, CancellationToken ct) =>
                 await keys.RevokeAsync(keyId, null, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithName("RevokeApiKey").WithSummary("Revoke an API key").WithDescription("Administrators.");
     }
@@ -176,7 +177,7 @@ public static class AccountApiEndpoints
     }
 
     private static async Task<Results<Created<CreatedApiKey>, NotFound, ValidationProblem>> CreateKeyAsync(
-        string id, CreateApiKey body, UserManager<PlatformUser> users, ApiKeyService keys, TimeProvider time, CancellationToken ct)
+        string id, CreateApiKey body, UserManager<PlatformUser> users, [FromServices] ApiKeyService keys, TimeProvider time, CancellationToken ct)
     {
         if (await users.FindByIdAsync(id) is null)
         {

@@ -30,6 +30,8 @@ public static class ServerSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // Serve wwwroot and the framework's scripts straight from a build (dotnet run), not only from a publish.
+        builder.WebHost.UseStaticWebAssets();
         services.AddCivicGridPlatform(configuration);
         builder.AddCivicGridOrleans();
 
@@ -80,12 +82,12 @@ public static class ServerSetup
                 options.DefaultForbidScheme = DefaultScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
-            .AddPolicyScheme(DefaultScheme, "Identity cookie or API key", options =>
+            .AddPolicyScheme(DefaultScheme, displayName: null, options =>
                 options.ForwardDefaultSelector = context =>
                     context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
                         ? ApiKeyAuthenticationHandler.SchemeName
                         : IdentityConstants.ApplicationScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, "API key", null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, displayName: null, configureOptions: null);
         authentication.AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
         {
             options.LoginPath = "/account/login";
@@ -142,7 +144,11 @@ public static class ServerSetup
     public static WebApplication UseCivicGridServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A malformed request body or query is the client's error, not the server's.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages(ProblemDetailsSetup.WriteStatusCodePageAsync);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -25,9 +25,11 @@ public sealed record ScheduleInput
 public sealed record CompletedSchedule(ScheduleInput Input, DaySchedule Day, IReadOnlyList<ActivityCategory> FromAverages, IReadOnlyList<string> Notes);
 
 /// <summary>
-/// Fills a resident's blanks. Blank activities take the national average for the person's sex; if free time is blank
-/// it is what remains of 1,440; if free time was entered, the averaged activities are scaled to fit the rest of the
-/// day. A fully entered schedule must add up to 1,440.
+/// Fills a resident's blanks. If everything is blank the day is the national average for the person's sex. Otherwise
+/// the blank activities share what the entered ones leave of 1,440 minutes in proportion to their national averages
+/// (so a long working day shrinks the averaged activities, free time included, instead of overflowing the day).
+/// Without national averages only free time may be blank: it is then the rest of the day. A fully entered schedule
+/// must add up to 1,440.
 /// </summary>
 public static class ScheduleCompletion
 {
@@ -47,77 +49,68 @@ public static class ScheduleCompletion
         var enteredSum = given.Values.Sum();
         var notes = new List<string>();
         var minutes = given.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var room = ActivityTaxonomy.DayMinutes - enteredSum;
 
         if (blank.Count == 0)
         {
-            if (Math.Abs(enteredSum - ActivityTaxonomy.DayMinutes) > DaySchedule.ToleranceMinutes)
+            if (Math.Abs(room) > DaySchedule.ToleranceMinutes)
             {
                 throw new StudioDataException(source, 0, 0, string.Create(CultureInfo.InvariantCulture,
                     $"the activities add up to {enteredSum:0.##} min, not 1,440 (leave free_time blank to fill the rest of the day)"));
             }
             return new CompletedSchedule(input, DaySchedule.FromMinutes(minutes), [], notes);
         }
-
-        var averaged = blank.Where(c => c != ActivityCategory.FreeTime).ToList();
-        if (averaged.Count > 0)
+        if (room < -DaySchedule.ToleranceMinutes)
         {
-            if (data is null)
-            {
-                throw new StudioDataException(source, 0, 0,
-                    $"national averages are not available to fill {string.Join(", ", averaged.Select(ActivityTaxonomy.Key))}; enter them or provide the time-use data");
-            }
-            var average = data.NationalAverage(input.Country, input.Sex, out var dataNotes);
-            notes.AddRange(dataNotes);
-            foreach (var category in averaged)
-            {
-                minutes[category] = average[category];
-            }
+            throw new StudioDataException(source, 0, 0, string.Create(CultureInfo.InvariantCulture,
+                $"the entered activities add up to {enteredSum:0.##} min, over 1,440 by {-room:0.##}"));
         }
+        room = Math.Max(0, room);
 
-        if (!given.ContainsKey(ActivityCategory.FreeTime))
+        if (blank.Count == 1 && blank[0] == ActivityCategory.FreeTime)
         {
-            var rest = ActivityTaxonomy.DayMinutes - minutes.Values.Sum();
-            if (rest < -DaySchedule.ToleranceMinutes)
-            {
-                throw new StudioDataException(source, 0, 0, string.Create(CultureInfo.InvariantCulture,
-                    $"the entered minutes and national averages add up to {ActivityTaxonomy.DayMinutes - rest:0.#} min, over 1,440 by {-rest:0.#}"));
-            }
-            minutes[ActivityCategory.FreeTime] = Math.Max(0, rest);
+            minutes[ActivityCategory.FreeTime] = room;
+            return new CompletedSchedule(input, Exact(minutes, ActivityCategory.FreeTime), blank, notes);
         }
-        else
+        if (data is null)
         {
-            var room = ActivityTaxonomy.DayMinutes - enteredSum;
-            var averagedSum = averaged.Sum(c => minutes[c]);
-            if (room < -DaySchedule.ToleranceMinutes)
-            {
-                throw new StudioDataException(source, 0, 0, string.Create(CultureInfo.InvariantCulture,
-                    $"the entered activities add up to {enteredSum:0.##} min, over 1,440"));
-            }
-            if (averagedSum <= 0 && room > DaySchedule.ToleranceMinutes)
+            throw new StudioDataException(source, 0, 0,
+                $"national averages are not available to fill {string.Join(", ", blank.Where(c => c != ActivityCategory.FreeTime).Select(ActivityTaxonomy.Key))}; enter them or provide the time-use data");
+        }
+        var average = data.NationalAverage(input.Country, input.Sex, out var dataNotes);
+        notes.AddRange(dataNotes);
+        var averagedSum = blank.Sum(c => average[c]);
+        if (averagedSum <= 0)
+        {
+            if (room > DaySchedule.ToleranceMinutes)
             {
                 throw new StudioDataException(source, 0, 0, string.Create(CultureInfo.InvariantCulture,
                     $"{room:0.##} min of the day are not accounted for (leave free_time blank to fill the rest of the day)"));
             }
-            if (averagedSum > 0)
+            foreach (var category in blank)
             {
-                var factor = Math.Max(0, room) / averagedSum;
-                foreach (var category in averaged)
-                {
-                    minutes[category] *= factor;
-                }
-                if (Math.Abs(factor - 1) > 1e-9)
-                {
-                    notes.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"national averages for the blank activities were scaled by {factor:0.###} to fit the {room:0.#} min the entered activities leave"));
-                }
+                minutes[category] = 0;
             }
+            return new CompletedSchedule(input, Exact(minutes, ActivityCategory.FreeTime), blank, notes);
         }
+        var factor = room / averagedSum;
+        foreach (var category in blank)
+        {
+            minutes[category] = average[category] * factor;
+        }
+        if (Math.Abs(factor - 1) > 1e-9)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the blank activities share the {room:0.#} min the entered ones leave, in proportion to the national averages (scaled by {factor:0.###})"));
+        }
+        return new CompletedSchedule(input, Exact(minutes, blank.OrderByDescending(c => minutes[c]).First()), blank, notes);
+    }
 
+    /// <summary>Moves the last floating-point drift onto one activity so the day is exactly 1,440.</summary>
+    private static DaySchedule Exact(Dictionary<ActivityCategory, double> minutes, ActivityCategory absorb)
+    {
         var drift = ActivityTaxonomy.DayMinutes - minutes.Values.Sum();
-        var absorb = given.ContainsKey(ActivityCategory.FreeTime) && averaged.Count > 0
-            ? averaged.OrderByDescending(c => minutes[c]).First()
-            : ActivityCategory.FreeTime;
         minutes[absorb] = Math.Max(0, minutes[absorb] + drift);
-        return new CompletedSchedule(input, DaySchedule.FromMinutes(minutes), blank, notes);
+        return DaySchedule.FromMinutes(minutes);
     }
 }

@@ -102,7 +102,8 @@ internal sealed class GradientSolver
 
     // FAVAD leakage, Q = Co·L·(Ao + m·H)·sqrt(H): each pipe's leak is split between its end junctions and modelled
     // there as two equivalent emitters, H = Cfa·Qfa² (fixed area) and H = Cva·Qva^(2/3) (variable area).
-    // Ao is in mm² per 100 length units of pipe, m in mm² per unit of pressure head (EPANET 2.3's convention).
+    // Ao is in mm² per 100 length units of pipe and m in mm² per metre of pressure head per 100 length units, the
+    // convention of EPANET 2.3.5 (checked against its Net1 leakage test).
     private (double Cfa, double Cva)[] BuildLeakage()
     {
         var nj = _net.JunctionCount;
@@ -120,7 +121,7 @@ internal sealed class GradientSolver
                 continue;
             }
             var area = orifice * _net.LeakArea[k] / (UnitSystem.MetersPerFoot * UnitSystem.MetersPerFoot);
-            var expansion = orifice * _net.LeakExpansion[k];
+            var expansion = orifice * _net.LeakExpansion[k] / UnitSystem.MetersPerFoot;
             var len = _net.Length[k] * _net.Units.Length / 100.0;
             if (n1 < nj && n2 < nj)
             {
@@ -1020,7 +1021,7 @@ internal sealed class GradientSolver
         var h1 = Math.Max(Head[n1] - net.Elevation[n1], 0);
         var h2 = Math.Max(Head[n2] - net.Elevation[n2], 0);
         var a = net.LeakArea[k] / (UnitSystem.MetersPerFoot * UnitSystem.MetersPerFoot);
-        var m = net.LeakExpansion[k];
+        var m = net.LeakExpansion[k] / UnitSystem.MetersPerFoot;
         var c = 4.8149866 * (net.Length[k] * net.Units.Length / 100.0) / 2.0 * 1e-6;
         var q1 = n1 < nj ? c * (a + (m * h1)) * Math.Sqrt(h1) : 0;
         var q2 = n2 < nj ? c * (a + (m * h2)) * Math.Sqrt(h2) : 0;

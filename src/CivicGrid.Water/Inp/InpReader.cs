@@ -185,6 +185,20 @@ public static class InpReader
 
         private void CheckReferences(Dictionary<string, List<Line>> sections)
         {
+            foreach (var l in sections["JUNCTIONS"])
+            {
+                if (l.Tokens.Length > 3 && l.Tokens[3] != "*" && !_patterns.ContainsKey(l.Tokens[3]))
+                {
+                    throw Error(l, 205, $"undefined pattern '{l.Tokens[3]}'", 3);
+                }
+            }
+            foreach (var l in sections["RESERVOIRS"])
+            {
+                if (l.Tokens.Length > 2 && l.Tokens[2] != "*" && !_patterns.ContainsKey(l.Tokens[2]))
+                {
+                    throw Error(l, 205, $"undefined pattern '{l.Tokens[2]}'", 2);
+                }
+            }
             foreach (var t in _net.Tanks)
             {
                 if (t.VolumeCurveId is not null && !_curves.ContainsKey(t.VolumeCurveId))
@@ -1110,7 +1124,7 @@ public static class InpReader
                     o.EmitterBackflow = Value(2).ToUpperInvariant() is "YES" or "TRUE";
                     break;
                 case "EMITTER": o.EmitterExponent = Number(l, l.Tokens.Length - 1, "emitter exponent"); break;
-                case "BACKFLOW": o.EmitterBackflow = Value().ToUpperInvariant() is "YES" or "TRUE"; break;
+                case "BACKFLOW": o.EmitterBackflow = l.Tokens[^1].ToUpperInvariant() is "YES" or "TRUE"; break;
                 case "TOLERANCE": o.QualityTolerance = Number(l, 1, key); break;
                 case "MAP": o.MapFile = Value(); break;
                 case "CHECKFREQ": o.CheckFrequency = Int(1); break;

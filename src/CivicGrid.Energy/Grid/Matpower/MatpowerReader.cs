@@ -145,6 +145,10 @@ public static partial class MatpowerReader
                         continued = true;
                         break;
                     }
+                    if (content.AsSpan(pos).StartsWith("mpc.", StringComparison.Ordinal))
+                    {
+                        throw Error(startLine, startColumn, $"mpc.{name} is not closed with ']' before the assignment on line {lineNo}");
+                    }
                     var start = pos;
                     while (pos < content.Length && !char.IsWhiteSpace(content[pos]) && content[pos] is not (',' or ';' or ']'))
                     {

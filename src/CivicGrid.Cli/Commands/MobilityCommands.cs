@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using CivicGrid.Mobility.Assignment;
+using CivicGrid.Mobility.Networks;
+using Spectre.Console;
+
+namespace CivicGrid.Cli.Commands;
+
+/// <summary><c>civicgrid mobility …</c>: traffic assignment on TNTP networks.</summary>
+public sealed class MobilityCommands : ICommandGroup
+{
+    public Command Build()
+    {
+        var command = new Command("mobility", "Road traffic: equilibrium assignment");
+        command.Subcommands.Add(BuildAssign());
+        return command;
+    }
+
+    private static Command BuildAssign()
+    {
+        var folder = new Argument<DirectoryInfo>("network") { Description = "TNTP folder with *_net.tntp and *_trips.tntp (and optionally README.md with generalised cost weights)" };
+        var gap = new Option<double>("--gap") { Description = "Target relative gap", DefaultValueFactory = _ => 1e-10 };
+        var flows = new Option<FileInfo?>("--flows") { Description = "Write link flows to this TNTP _flow file (From To Volume Cost)" };
+        var algorithm = new Option<string>("--algorithm") { Description = "b (Algorithm B), bfw (bi-conjugate Frank-Wolfe) or fw", DefaultValueFactory = _ => "b" };
+        algorithm.AcceptOnlyFromAmong("b", "bfw", "fw");
+        var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration limit", DefaultValueFactory = _ => 1000 };
+        var toll = new Option<double?>("--toll-factor") { Description = "Minutes per toll unit (default: the folder README's value, else 0)" };
+        var distance = new Option<double?>("--distance-factor") { Description = "Minutes per length unit (default: the folder README's value, else 0)" };
+        var cmd = new Command("assign", "Static user-equilibrium assignment of a TNTP network");
+        cmd.Arguments.Add(folder);
+        cmd.Options.Add(gap);
+        cmd.Options.Add(flows);
+        cmd.Options.Add(algorithm);
+        cmd.Options.Add(maxIterations);
+        cmd.Options.Add(toll);
+        cmd.Options.Add(distance);
+        cmd.SetAction(parse =>
+        {
+            var dir = parse.GetValue(folder)!;
+            var target = parse.GetValue(gap);
+            if (!(target > 0))
+            {
+                return CliOutput.Error(parse, "--gap must be positive");
+            }
+            TntpCase tntp;
+            try
+            {
+                tntp = TntpCase.Load(dir.FullName);
+            }
+            catch (TntpFormatException e)
+            {
+                return CliOutput.Error(parse, e.Message);
+            }
+            var readme = tntp.ReadmeWeights ?? GeneralisedCostWeights.TimeOnly;
+            var weights = new GeneralisedCostWeights(parse.GetValue(toll) ?? readme.TollFactor, parse.GetValue(distance) ?? readme.DistanceFactor);
+            var net = AssignmentNetwork.FromTntp(tntp.Network, tntp.Trips, weights);
+            var options = new AssignmentOptions { TargetRelativeGap = target, MaxIterations = parse.GetValue(maxIterations) };
+            AssignmentResult result;
+            try
+            {
+                result = parse.GetValue(algorithm) switch
+                {
+                    "bfw" => new FrankWolfe(net).Solve(options),
+                    "fw" => new FrankWolfe(net, FrankWolfeVariant.Plain).Solve(options),
+                    _ => new AlgorithmB(net).Solve(options),
+                };
+            }
+            catch (AssignmentException e)
+            {
+                return CliOutput.Error(parse, e.Message);
+            }
+            var solveMs = result.History.Count > 0 ? result.History[^1].ElapsedMilliseconds : 0;
+            var flowFile = parse.GetValue(flows);
+            if (flowFile is not null)
+            {
+                var rows = new List<TntpLinkFlow>(net.LinkCount);
+                for (var a = 0; a < net.LinkCount; a++)
+                {
+                    rows.Add(new TntpLinkFlow(tntp.Network.Links[a].Tail, tntp.Network.Links[a].Head, result.LinkFlows[a], result.LinkCosts[a]));
+                }
+                using var writer = new StreamWriter(flowFile.FullName);
+                TntpWriter.WriteFlows(rows, writer);
+            }
+            if (parse.GetValue(CliOutput.Json))
+            {
+                CliOutput.WriteJson(new
+                {
+                    network = dir.Name,
+                    algorithm = parse.GetValue(algorithm),
+                    objective = result.Objective,
+                    relativeGap = result.RelativeGap,
+                    averageExcessCost = result.AverageExcessCost,
+                    iterations = result.Iterations,
+                    converged = result.Converged,
+                    solveMs,
+                    tollFactor = weights.TollFactor,
+                    distanceFactor = weights.DistanceFactor,
+                    flows = flowFile?.FullName,
+                });
+            }
+            else
+            {
+                var console = CliOutput.Human(parse);
+                var table = new Table().AddColumn("quantity").AddColumn(new TableColumn("value").RightAligned());
+                table.AddRow("network", Markup.Escape(dir.Name));
+                table.AddRow("objective", result.Objective.ToString("R", CultureInfo.InvariantCulture));
+                table.AddRow("relative gap", result.RelativeGap.ToString("E3", CultureInfo.InvariantCulture));
+                table.AddRow("average excess cost", result.AverageExcessCost.ToString("E3", CultureInfo.InvariantCulture));
+                table.AddRow("iterations", result.Iterations.ToString(CultureInfo.InvariantCulture));
+                table.AddRow("solve ms", solveMs.ToString("F0", CultureInfo.InvariantCulture));
+                console.Write(table);
+                if (!result.Converged)
+                {
+                    console.MarkupLine("[yellow]target gap not reached within the iteration limit[/]");
+                }
+            }
+            return result.Converged ? CliOutput.Ok : CliOutput.Failed;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,272 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CivicGrid.Water.Hydraulics;
+using CivicGrid.Water.Inp;
+using CivicGrid.Water.Model;
+using Spectre.Console;
+
+namespace CivicGrid.Cli.Commands;
+
+/// <summary><c>civicgrid water simulate|report|convert</c>: EPANET-compatible hydraulics on <c>.inp</c> files.</summary>
+public sealed class WaterCommands : ICommandGroup
+{
+    public Command Build()
+    {
+        var water = new Command("water", "Water distribution networks: EPANET-compatible hydraulic simulation");
+        water.Subcommands.Add(BuildSimulate());
+        water.Subcommands.Add(BuildReport());
+        water.Subcommands.Add(BuildConvert());
+        return water;
+    }
+
+    private static bool TryLoad(ParseResult parse, FileInfo file, out WaterNetwork network, out int exit)
+    {
+        network = null!;
+        exit = CliOutput.Ok;
+        if (!file.Exists)
+        {
+            exit = CliOutput.Error(parse, $"{file.FullName}: file not found");
+            return false;
+        }
+        try
+        {
+            network = InpReader.ReadFile(file.FullName);
+            return true;
+        }
+        catch (InpFormatException e)
+        {
+            exit = CliOutput.Error(parse, e.Message);
+            return false;
+        }
+    }
+
+    private static bool TryCreate(ParseResult parse, WaterNetwork network, string file, out HydraulicSimulation sim, out int exit)
+    {
+        sim = null!;
+        exit = CliOutput.Ok;
+        try
+        {
+            sim = new HydraulicSimulation(network);
+            return true;
+        }
+        catch (InpFormatException e)
+        {
+            exit = CliOutput.Error(parse, $"{file}: error {e.ErrorCode}: {e.Reason}");
+            return false;
+        }
+    }
+
+    private static Command BuildSimulate()
+    {
+        var input = new Argument<FileInfo>("network") { Description = "EPANET .inp file" };
+        var series = new Option<FileInfo?>("--series") { Description = "Write pressure and flow at every hydraulic step to this CSV (file's units)" };
+        var cmd = new Command("simulate", "Run an extended-period hydraulic simulation");
+        cmd.Arguments.Add(input);
+        cmd.Options.Add(series);
+        cmd.SetAction(parse =>
+        {
+            var file = parse.GetValue(input)!;
+            if (!TryLoad(parse, file, out var network, out var exit) || !TryCreate(parse, network, file.Name, out var sim, out exit))
+            {
+                return exit;
+            }
+            var seriesFile = parse.GetValue(series);
+            StreamWriter? csv = null;
+            var net = sim.Network;
+            var line = new StringBuilder();
+            if (seriesFile is not null)
+            {
+                csv = new StreamWriter(seriesFile.FullName, false, new UTF8Encoding(false));
+                line.Append("time_s");
+                foreach (var id in net.NodeIdList)
+                {
+                    line.Append(",P:").Append(id);
+                }
+                foreach (var id in net.LinkIdList)
+                {
+                    line.Append(",Q:").Append(id);
+                }
+                csv.Write(line.Append('\n').ToString());
+            }
+            var watch = Stopwatch.StartNew();
+            IReadOnlyList<HydraulicStepInfo> steps;
+            try
+            {
+                steps = sim.Run(info =>
+                {
+                    if (csv is null)
+                    {
+                        return;
+                    }
+                    line.Clear();
+                    line.Append(info.TimeSeconds.ToString(CultureInfo.InvariantCulture));
+                    for (var n = 0; n < net.NodeCount; n++)
+                    {
+                        line.Append(',').Append(sim.PressureFileUnits(n).ToString("G9", CultureInfo.InvariantCulture));
+                    }
+                    for (var k = 0; k < net.LinkCount; k++)
+                    {
+                        line.Append(',').Append(sim.FlowFileUnits(k).ToString("G9", CultureInfo.InvariantCulture));
+                    }
+                    csv.Write(line.Append('\n').ToString());
+                });
+            }
+            finally
+            {
+                csv?.Dispose();
+            }
+            watch.Stop();
+            var converged = steps.All(s => s.Converged);
+            var summary = new
+            {
+                File = file.Name,
+                Status = converged ? "converged" : "unbalanced",
+                Nodes = net.NodeCount,
+                Links = net.LinkCount,
+                Steps = steps.Count,
+                Iterations = sim.TotalIterations,
+                MaxIterations = steps.Max(s => s.Iterations),
+                DurationS = sim.DurationSeconds,
+                ElapsedMs = watch.Elapsed.TotalMilliseconds,
+                FlowUnits = net.Units.FlowUnitName,
+                PressureUnits = net.Units.PressureUnitName,
+                Warnings = sim.Warnings.Select(w => new { TimeS = w.TimeSeconds, w.Code, w.Message, Elements = w.ElementIds.Take(20).ToArray() }).ToArray(),
+                Series = seriesFile?.FullName,
+            };
+            if (parse.GetValue(CliOutput.Json))
+            {
+                CliOutput.WriteJson(summary);
+            }
+            else
+            {
+                var console = CliOutput.Human(parse);
+                var table = new Table().AddColumn("").AddColumn("");
+                table.AddRow("file", Markup.Escape(file.Name));
+                table.AddRow("status", converged ? "[green]converged[/]" : "[red]unbalanced[/]");
+                table.AddRow("nodes / links", $"{net.NodeCount} / {net.LinkCount}");
+                table.AddRow("steps / iterations", $"{steps.Count} / {sim.TotalIterations}");
+                table.AddRow("elapsed", $"{watch.Elapsed.TotalMilliseconds:F1} ms");
+                table.AddRow("warnings", sim.Warnings.Count.ToString(CultureInfo.InvariantCulture));
+                console.Write(table);
+                foreach (var w in sim.Warnings.Take(10))
+                {
+                    console.MarkupLineInterpolated($"[yellow]t={w.TimeSeconds} s warning {w.Code}:[/] {w.Message}");
+                }
+            }
+            return converged ? CliOutput.Ok : CliOutput.Failed;
+        });
+        return cmd;
+    }
+
+    private static Command BuildReport()
+    {
+        var input = new Argument<FileInfo>("network") { Description = "EPANET .inp file" };
+        var top = new Option<int>("--top") { Description = "How many lowest-pressure junctions to list", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("report", "Summarise a network and its simulated pressures, flows and warnings");
+        cmd.Arguments.Add(input);
+        cmd.Options.Add(top);
+        cmd.SetAction(parse =>
+        {
+            var file = parse.GetValue(input)!;
+            if (!TryLoad(parse, file, out var network, out var exit) || !TryCreate(parse, network, file.Name, out var sim, out exit))
+            {
+                return exit;
+            }
+            var net = sim.Network;
+            var minP = Enumerable.Repeat(double.MaxValue, net.JunctionCount).ToArray();
+            var maxP = Enumerable.Repeat(double.MinValue, net.JunctionCount).ToArray();
+            var maxQ = new double[net.LinkCount];
+            var steps = sim.Run(_ =>
+            {
+                for (var n = 0; n < net.JunctionCount; n++)
+                {
+                    var p = sim.PressureFileUnits(n);
+                    minP[n] = Math.Min(minP[n], p);
+                    maxP[n] = Math.Max(maxP[n], p);
+                }
+                for (var k = 0; k < net.LinkCount; k++)
+                {
+                    maxQ[k] = Math.Max(maxQ[k], Math.Abs(sim.FlowFileUnits(k)));
+                }
+            });
+            var lowest = Enumerable.Range(0, net.JunctionCount).OrderBy(n => minP[n]).Take(Math.Max(0, parse.GetValue(top)))
+                .Select(n => new { Node = net.NodeIdList[n], MinPressure = minP[n], MaxPressure = maxP[n] }).ToArray();
+            var report = new
+            {
+                File = file.Name,
+                Title = network.Title.FirstOrDefault(),
+                Junctions = network.Junctions.Count,
+                Reservoirs = network.Reservoirs.Count,
+                Tanks = network.Tanks.Count,
+                Pipes = network.Pipes.Count,
+                Pumps = network.Pumps.Count,
+                Valves = network.Valves.Count,
+                Controls = network.Controls.Count,
+                Rules = network.Rules.Count,
+                FlowUnits = net.Units.FlowUnitName,
+                PressureUnits = net.Units.PressureUnitName,
+                Headloss = network.Options.Headloss.ToString(),
+                Steps = steps.Count,
+                Iterations = sim.TotalIterations,
+                Converged = steps.All(s => s.Converged),
+                LowestPressures = lowest,
+                Warnings = sim.Warnings.GroupBy(w => w.Code).Select(g => new { Code = g.Key, Count = g.Count(), First = g.First().Message }).ToArray(),
+            };
+            if (parse.GetValue(CliOutput.Json))
+            {
+                CliOutput.WriteJson(report);
+                return CliOutput.Ok;
+            }
+            var console = CliOutput.Human(parse);
+            console.MarkupLineInterpolated($"[bold]{file.Name}[/] {report.Title}");
+            var t = new Table().AddColumns("junctions", "reservoirs", "tanks", "pipes", "pumps", "valves", "controls", "rules", "steps", "iterations");
+            t.AddRow(report.Junctions.ToString(CultureInfo.InvariantCulture), report.Reservoirs.ToString(CultureInfo.InvariantCulture), report.Tanks.ToString(CultureInfo.InvariantCulture),
+                report.Pipes.ToString(CultureInfo.InvariantCulture), report.Pumps.ToString(CultureInfo.InvariantCulture), report.Valves.ToString(CultureInfo.InvariantCulture),
+                report.Controls.ToString(CultureInfo.InvariantCulture), report.Rules.ToString(CultureInfo.InvariantCulture), report.Steps.ToString(CultureInfo.InvariantCulture), report.Iterations.ToString(CultureInfo.InvariantCulture));
+            console.Write(t);
+            var p = new Table().AddColumns("junction", $"min pressure ({net.Units.PressureUnitName})", $"max pressure ({net.Units.PressureUnitName})");
+            foreach (var row in lowest)
+            {
+                p.AddRow(Markup.Escape(row.Node), row.MinPressure.ToString("F2", CultureInfo.InvariantCulture), row.MaxPressure.ToString("F2", CultureInfo.InvariantCulture));
+            }
+            console.Write(p);
+            foreach (var w in report.Warnings)
+            {
+                console.MarkupLineInterpolated($"[yellow]warning {w.Code}[/] ×{w.Count}: {w.First}");
+            }
+            return CliOutput.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command BuildConvert()
+    {
+        var input = new Argument<FileInfo>("network") { Description = "EPANET .inp file to read" };
+        var output = new Argument<FileInfo>("output") { Description = ".inp file to write (a normalised EPANET 2.3 file)" };
+        var cmd = new Command("convert", "Read an .inp file and write it back in normalised EPANET 2.3 form");
+        cmd.Arguments.Add(input);
+        cmd.Arguments.Add(output);
+        cmd.SetAction(parse =>
+        {
+            var file = parse.GetValue(input)!;
+            if (!TryLoad(parse, file, out var network, out var exit))
+            {
+                return exit;
+            }
+            var target = parse.GetValue(output)!;
+            InpWriter.WriteFile(network, target.FullName);
+            if (parse.GetValue(CliOutput.Json))
+            {
+                CliOutput.WriteJson(new { Input = file.FullName, Output = target.FullName, Nodes = network.Nodes.Count(), Links = network.Links.Count });
+            }
+            else
+            {
+                CliOutput.Human(parse).MarkupLineInterpolated($"wrote [bold]{target.FullName}[/] ({network.Nodes.Count()} nodes, {network.Links.Count} links)");
+            }
+            return CliOutput.Ok;
+        });
+        return cmd;
+    }
+}
