@@ -94,8 +94,11 @@ public static class PlatformInitializationExtensions
                 else
                 {
                     // An account of that name exists without the role: reset it rather than guess another name.
-                    var token = await users.GeneratePasswordResetTokenAsync(admin).ConfigureAwait(false);
-                    Check(await users.ResetPasswordAsync(admin, token, adminPassword).ConfigureAwait(false), "reset the administrator password");
+                    if (await users.HasPasswordAsync(admin).ConfigureAwait(false))
+                    {
+                        Check(await users.RemovePasswordAsync(admin).ConfigureAwait(false), "reset the administrator password");
+                    }
+                    Check(await users.AddPasswordAsync(admin, adminPassword).ConfigureAwait(false), "set the administrator password");
                     admin.MustChangePassword = true;
                     Check(await users.UpdateAsync(admin).ConfigureAwait(false), "update the administrator");
                 }

@@ -112,14 +112,15 @@ public sealed class PlatformDatabaseTests
     {
         await using var host = PlatformTestHost.Create();
         await host.InitializeAsync();
+        var ct = TestContext.Current.CancellationToken;
         await using var a = host.NewContext();
         await using var b = host.NewContext();
-        var regionA = await a.Regions.SingleAsync(r => r.Id == "riverside");
-        var regionB = await b.Regions.SingleAsync(r => r.Id == "riverside");
+        var regionA = await a.Regions.SingleAsync(r => r.Id == "riverside", ct);
+        var regionB = await b.Regions.SingleAsync(r => r.Id == "riverside", ct);
         regionA.StatusNote = "first";
-        await a.SaveChangesAsync();
+        await a.SaveChangesAsync(ct);
         regionB.StatusNote = "second";
-        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => b.SaveChangesAsync());
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => b.SaveChangesAsync(ct));
     }
 
     [Fact]

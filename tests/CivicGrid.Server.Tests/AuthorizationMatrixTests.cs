@@ -97,9 +97,9 @@ public abstract class AuthorizationMatrixScenarios(ServerFixture fixture)
     {
         var server = await fixture.ServerAsync();
         using var client = server.CreateApiClient("cgk_abcdefgh_" + new string('x', 43));
-        await HttpAssertions.AssertProblemAsync(await client.GetAsync("/api/status"), HttpStatusCode.Unauthorized);
+        await HttpAssertions.AssertProblemAsync(await client.GetAtAsync("/api/status"), HttpStatusCode.Unauthorized);
         using var malformed = server.CreateApiClient("not-a-key");
-        await HttpAssertions.AssertProblemAsync(await malformed.GetAsync("/api/regions"), HttpStatusCode.Unauthorized);
+        await HttpAssertions.AssertProblemAsync(await malformed.GetAtAsync("/api/regions"), HttpStatusCode.Unauthorized);
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string row, string regionA, string selfId)

@@ -19,9 +19,9 @@ public abstract class ServerScenarios(ServerFixture fixture)
     {
         var server = await Fixture.ServerAsync();
         using var client = server.CreateApiClient();
-        var live = await (await client.GetAsync("/health/live")).JsonAsync();
+        var live = await (await client.GetAtAsync("/health/live")).JsonAsync();
         Assert.Equal("Healthy", live.GetProperty("status").GetString());
-        var ready = await (await client.GetAsync("/health/ready")).JsonAsync();
+        var ready = await (await client.GetAtAsync("/health/ready")).JsonAsync();
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
@@ -32,7 +32,7 @@ public abstract class ServerScenarios(ServerFixture fixture)
         var server = await Fixture.ServerAsync();
         var auditor = await server.CreateAccountAsync("status-auditor-" + Fixture.Storage, [PlatformRoles.Auditor]);
         using var client = server.CreateApiClient(auditor.ApiKey);
-        var status = await (await client.GetAsync("/api/status")).JsonAsync();
+        var status = await (await client.GetAtAsync("/api/status")).JsonAsync();
 
         using var scope = server.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
@@ -54,7 +54,7 @@ public abstract class ServerScenarios(ServerFixture fixture)
         using var operatorClient = server.CreateApiClient(op.ApiKey);
         var reason = "Feeder overload test " + Guid.NewGuid().ToString("N");
 
-        var created = await operatorClient.PostJsonAsync("/api/decisions", Decision(regions[0], reason));
+        var created = await operatorClient.PostJsonAtAsync("/api/decisions", Decision(regions[0], reason));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var record = await created.JsonAsync();
         Assert.Equal(op.Id, record.GetProperty("operatorId").GetString());
@@ -64,11 +64,11 @@ public abstract class ServerScenarios(ServerFixture fixture)
         Assert.Equal($"/api/decisions/{id}", created.Headers.Location?.OriginalString);
 
         using var residentClient = server.CreateApiClient(resident.ApiKey);
-        var read = await (await residentClient.GetAsync($"/api/decisions/{id}")).JsonAsync();
+        var read = await (await residentClient.GetAtAsync($"/api/decisions/{id}")).JsonAsync();
         Assert.Equal(reason, read.GetProperty("reason").GetString());
-        var list = await (await residentClient.GetAsync($"/api/decisions?regionId={regions[0]}")).JsonAsync();
+        var list = await (await residentClient.GetAtAsync($"/api/decisions?regionId={regions[0]}")).JsonAsync();
         Assert.Contains(list.EnumerateArray(), d => d.GetProperty("id").GetGuid() == id);
-        var status = await (await residentClient.GetAsync("/api/status")).JsonAsync();
+        var status = await (await residentClient.GetAtAsync("/api/status")).JsonAsync();
         Assert.Contains(status.GetProperty("latestDecisions").EnumerateArray(), d => d.GetProperty("id").GetGuid() == id);
     }
 
@@ -79,7 +79,7 @@ public abstract class ServerScenarios(ServerFixture fixture)
         var regions = await server.RegionIdsAsync();
         var op = await server.CreateAccountAsync("invalid-operator-" + Fixture.Storage, [PlatformRoles.Operator], [regions[0]]);
         using var client = server.CreateApiClient(op.ApiKey);
-        var response = await client.PostJsonAsync("/api/decisions", Decision(regions[0], reason: ""));
+        var response = await client.PostJsonAtAsync("/api/decisions", Decision(regions[0], reason: ""));
         var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         Assert.Contains(errors.EnumerateObject(), e => e.Name.Equals("reason", StringComparison.OrdinalIgnoreCase));
@@ -91,8 +91,8 @@ public abstract class ServerScenarios(ServerFixture fixture)
         var server = await Fixture.ServerAsync();
         var resident = await server.CreateAccountAsync("missing-resident-" + Fixture.Storage, [PlatformRoles.Resident]);
         using var client = server.CreateApiClient(resident.ApiKey);
-        await HttpAssertions.AssertProblemAsync(await client.GetAsync("/api/regions/no-such-region"), HttpStatusCode.NotFound);
-        await HttpAssertions.AssertProblemAsync(await client.GetAsync("/api/no-such-family"), HttpStatusCode.NotFound);
+        await HttpAssertions.AssertProblemAsync(await client.GetAtAsync("/api/regions/no-such-region"), HttpStatusCode.NotFound);
+        await HttpAssertions.AssertProblemAsync(await client.GetAtAsync("/api/no-such-family"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public abstract class ServerScenarios(ServerFixture fixture)
         var admin = await server.CreateAccountAsync("keys-admin-" + Fixture.Storage, [PlatformRoles.Administrator]);
         using var adminClient = server.CreateApiClient(admin.ApiKey);
 
-        var created = await (await adminClient.PostJsonAsync("/api/accounts", new
+        var created = await (await adminClient.PostJsonAtAsync("/api/accounts", new
         {
             userName = "machine-" + Fixture.Storage.ToString().ToLowerInvariant(),
             roles = new[] { PlatformRoles.Operator },
@@ -114,10 +114,10 @@ public abstract class ServerScenarios(ServerFixture fixture)
         var accountId = created.GetProperty("account").GetProperty("id").GetString();
         Assert.Equal([regions[^1]], created.GetProperty("account").GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
 
-        var key = await (await adminClient.PostJsonAsync($"/api/accounts/{accountId}/api-keys", new { name = "scada bridge" })).JsonAsync();
+        var key = await (await adminClient.PostJsonAtAsync($"/api/accounts/{accountId}/api-keys", new { name = "scada bridge" })).JsonAsync();
         var secret = key.GetProperty("key").GetString()!;
         using var machine = server.CreateApiClient(secret);
-        Assert.Equal(HttpStatusCode.OK, (await machine.GetAsync("/api/assets?take=5")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await machine.GetAtAsync("/api/assets?take=5")).StatusCode);
 
         // The stored key is a hash: the secret appears nowhere in the database.
         using (var scope = server.Services.CreateScope())
@@ -130,7 +130,7 @@ public abstract class ServerScenarios(ServerFixture fixture)
 
         var revoke = await adminClient.DeleteAsync(new Uri($"/api/api-keys/{key.GetProperty("id").GetGuid()}", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
-        await HttpAssertions.AssertProblemAsync(await machine.GetAsync("/api/assets?take=5"), HttpStatusCode.Unauthorized);
+        await HttpAssertions.AssertProblemAsync(await machine.GetAtAsync("/api/assets?take=5"), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -139,11 +139,11 @@ public abstract class ServerScenarios(ServerFixture fixture)
         var server = await Fixture.ServerAsync();
         var auditor = await server.CreateAccountAsync("paging-auditor-" + Fixture.Storage, [PlatformRoles.Auditor]);
         using var client = server.CreateApiClient(auditor.ApiKey);
-        var problem = await HttpAssertions.AssertProblemAsync(await client.GetAsync("/api/assets?take=0"), HttpStatusCode.BadRequest);
+        var problem = await HttpAssertions.AssertProblemAsync(await client.GetAtAsync("/api/assets?take=0"), HttpStatusCode.BadRequest);
         Assert.True(problem.TryGetProperty("errors", out _));
-        await HttpAssertions.AssertProblemAsync(await client.GetAsync("/api/assets?kind=Volcano"), HttpStatusCode.BadRequest);
+        await HttpAssertions.AssertProblemAsync(await client.GetAtAsync("/api/assets?kind=Volcano"), HttpStatusCode.BadRequest);
 
-        var page = await (await client.GetAsync("/api/assets?take=3&skip=1")).JsonAsync();
+        var page = await (await client.GetAtAsync("/api/assets?take=3&skip=1")).JsonAsync();
         Assert.Equal(3, page.GetProperty("items").GetArrayLength());
         Assert.True(page.GetProperty("total").GetInt32() > 3);
     }

@@ -161,9 +161,11 @@ public sealed class GovernanceCommands : ICommandGroup
 
     private static Command BuildPolis()
     {
-        var votes = new Argument<FileInfo>("votes") { Description = "Polis votes: votes.json export or CSV participant,statement,vote (agree = 1 as in the export? see docs)" };
+        var votes = new Argument<FileInfo>("votes") { Description = "Polis votes: the votes.json export, or CSV participant_id,statement_id,vote (-1 agree, 1 disagree, 0 pass)" };
+        var exclude = new Option<string>("--exclude") { Description = "comma-separated statement ids to leave out (moderated or meta statements)" };
         var cmd = new Command("polis", "Opinion map: PCA of the vote matrix and groups by k-means with silhouette");
         cmd.Arguments.Add(votes);
+        cmd.Options.Add(exclude);
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(votes)!;
@@ -180,7 +182,16 @@ public sealed class GovernanceCommands : ICommandGroup
             {
                 return CliOutput.Error(parse, e.Message);
             }
-            var map = OpinionMapper.Compute(data, new OpinionMapOptions());
+            var excluded = new HashSet<int>();
+            foreach (var part in (parse.GetValue(exclude) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+                {
+                    return CliOutput.Error(parse, $"--exclude: '{part}' is not a statement id");
+                }
+                excluded.Add(id);
+            }
+            var map = OpinionMapper.Compute(data, new OpinionMapOptions { ExcludedStatements = excluded });
             if (parse.GetValue(CliOutput.Json))
             {
                 CliOutput.WriteJson(new

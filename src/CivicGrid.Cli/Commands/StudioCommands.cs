@@ -86,7 +86,7 @@ public sealed class StudioCommands : ICommandGroup
                 }
                 else
                 {
-                    PrintRun(CliOutput.Human(parse), parse.GetValue(Lang)!, completed, result, positions, catalogue, notes);
+                    PrintRun(HumanConsole(parse), parse.GetValue(Lang)!, completed, result, positions, catalogue, notes);
                 }
                 return CliOutput.Ok;
             }
@@ -144,7 +144,7 @@ public sealed class StudioCommands : ICommandGroup
                 }
                 else
                 {
-                    PrintPopulation(CliOutput.Human(parse), parse.GetValue(Lang)!, result);
+                    PrintPopulation(HumanConsole(parse), parse.GetValue(Lang)!, result);
                 }
                 return CliOutput.Ok;
             }
@@ -180,7 +180,7 @@ public sealed class StudioCommands : ICommandGroup
                 table.AddRow(Esc(t.Id), Esc(texts.Technology(lang, t.Id)), Esc(texts.Activity(lang, t.Category)), Esc(Effect(t, t.DefaultEffect)),
                     Esc($"{Effect(t, t.EffectLow)} – {Effect(t, t.EffectHigh)}"), Esc(texts.Get(lang, "evidence." + t.Evidence)));
             }
-            var console = CliOutput.Human(parse);
+            var console = HumanConsole(parse);
             console.Write(table);
             foreach (var t in catalogue.Technologies)
             {
@@ -329,6 +329,13 @@ public sealed class StudioCommands : ICommandGroup
 
     private static Dictionary<string, double> Day(DaySchedule day) =>
         ActivityTaxonomy.All.ToDictionary(ActivityTaxonomy.Key, c => R(day[c]));
+
+    /// <summary>Japanese labels need UTF-8 even when the locale of a pipe or CI job says ASCII.</summary>
+    private static IAnsiConsole HumanConsole(ParseResult parse)
+    {
+        Console.OutputEncoding = System.Text.Encoding.UTF8;
+        return CliOutput.Human(parse);
+    }
 
     private static void PrintRun(IAnsiConsole console, string lang, CompletedSchedule completed, SimulationResult result,
         List<(OecdPosition Before, OecdPosition After)>? positions, TechnologyCatalogue catalogue, List<string> notes)

@@ -23,13 +23,49 @@ internal sealed class EqualSharesCore
         _breakTies = breakTies;
     }
 
-    private sealed class Value(Fraction exact)
+    /// <summary>
+    /// A budget level shared by groups of voters. Exact value is kept lazily as parent − price (materialised on
+    /// demand, memoised); the double carries a bound on its rounding error.
+    /// </summary>
+    private sealed class Value
     {
-        public Fraction Exact { get; } = exact;
+        private Fraction? _exact;
+        private Value? _parent;
+        private readonly Fraction _price;
 
-        public double Approx { get; } = exact.ToDouble();
+        public Value(Fraction exact)
+        {
+            _exact = exact;
+            Approx = exact.ToDouble();
+            Error = Math.Abs(Approx) * 2.3e-16;
+        }
+
+        public Value(Value parent, Fraction price, double priceApprox)
+        {
+            _parent = parent;
+            _price = price;
+            Approx = parent.Approx - priceApprox;
+            Error = parent.Error + ((Math.Abs(parent.Approx) + Math.Abs(priceApprox)) * 4.5e-16);
+        }
+
+        public double Approx { get; }
+
+        public double Error { get; }
 
         public int Rank { get; set; }
+
+        public Fraction Exact
+        {
+            get
+            {
+                if (_exact is null)
+                {
+                    _exact = _parent!.Exact - _price;
+                    _parent = null;
+                }
+                return _exact.Value;
+            }
+        }
     }
 
     internal sealed record RunResult(List<int> Winners, List<Fraction> PricePerVoter, List<(int Voter, Fraction Payment)[]>? Payments);
@@ -45,7 +81,7 @@ internal sealed class EqualSharesCore
         var counts = new List<int[]> { p.Approvers.Select(a => a.Length).ToArray() };
         var voterGroup = new int[n];
         var values = new List<Value> { groupValue[0] };
-        RankValues(values, zero);
+        RankValues(values);
 
         var remaining = new List<int>();
         var stale = new double[m];
@@ -60,34 +96,39 @@ internal sealed class EqualSharesCore
         var winners = new List<int>();
         var prices = new List<Fraction>();
         var payments = reportPayments ? new List<(int, Fraction)[]>() : null;
-        var rankCount = new long[1];
         var evaluated = new List<(int Project, double Ev)>();
+        var removed = new List<int>();
+        var state = new State(groupValue, counts, values);
+        var projectGroups = new List<int>[m];
+        for (var c = 0; c < m; c++)
+        {
+            projectGroups[c] = p.Approvers[c].Length > 0 ? [0] : [];
+        }
+        state.ProjectGroups = projectGroups;
 
         while (remaining.Count > 0)
         {
-            if (rankCount.Length < values.Count + 1)
-            {
-                rankCount = new long[values.Count * 2 + 1];
-            }
+            state.Values = values;
+            state.EnsureCapacity();
             remaining.Sort((a, b) => stale[b].CompareTo(stale[a]));
             evaluated.Clear();
+            removed.Clear();
             var bestApprox = 0.0;
-            var removed = new List<int>();
             foreach (var c in remaining)
             {
                 if (stale[c] < bestApprox * (1 - Tolerance))
                 {
                     break;
                 }
-                var ev = EvaluateApprox(c, groupValue, counts, values, rankCount, out var affordable);
-                if (!affordable)
+                var fill = Fill(c, state);
+                if (!fill.Affordable)
                 {
                     removed.Add(c);
                     continue;
                 }
-                stale[c] = ev;
-                evaluated.Add((c, ev));
-                bestApprox = Math.Max(bestApprox, ev);
+                stale[c] = fill.Ev;
+                evaluated.Add((c, fill.Ev));
+                bestApprox = Math.Max(bestApprox, fill.Ev);
             }
             foreach (var c in removed)
             {
@@ -105,30 +146,41 @@ internal sealed class EqualSharesCore
             }
             else
             {
-                var exact = contenders.Select(c => (Project: c, Ev: WaterFillExact(c, groupValue, counts, values, rankCount).Ev)).ToList();
+                var exact = contenders.Select(c => (Project: c, Ev: ExactPrice(c, state).Ev)).ToList();
                 var max = exact.Max(e => e.Ev);
                 var tied = exact.Where(e => e.Ev == max).Select(e => e.Project).ToList();
                 tied.Sort();
                 winner = tied.Count == 1 ? tied[0] : BreakTies(tied);
             }
-            var fill = WaterFillExact(winner, groupValue, counts, values, rankCount);
+            var (_, price, cappedRanks) = ExactPrice(winner, state);
+            var priceApprox = price.ToDouble();
             winners.Add(winner);
-            prices.Add(fill.Price);
+            prices.Add(price);
             remaining.Remove(winner);
 
-            // New budgets: capped values drop to zero, the others pay the price.
+            // New budgets of the winner's supporters: capped levels drop to zero, the others pay the price.
             var newValue = new Dictionary<Value, Value>(ReferenceEqualityComparer.Instance);
-            foreach (var v in values)
+            Value Next(Value v)
             {
-                if (v.Rank < fill.CappedRanks)
+                if (newValue.TryGetValue(v, out var nv))
                 {
-                    newValue[v] = zero;
+                    return nv;
+                }
+                if (v.Rank < cappedRanks || ReferenceEquals(v, zero))
+                {
+                    nv = zero;
                 }
                 else
                 {
-                    var rest = v.Exact - fill.Price;
-                    newValue[v] = rest.Sign <= 0 ? zero : new Value(rest);
+                    nv = new Value(v, price, priceApprox);
+                    if (nv.Approx <= (nv.Error * 4) + (Math.Abs(v.Approx) * 1e-12))
+                    {
+                        var rest = v.Exact - price;
+                        nv = rest.Sign <= 0 ? zero : new Value(rest);
+                    }
                 }
+                newValue[v] = nv;
+                return nv;
             }
             if (payments is not null)
             {
@@ -137,7 +189,7 @@ internal sealed class EqualSharesCore
                 foreach (var voter in p.Approvers[winner])
                 {
                     var v = groupValue[voterGroup[voter]];
-                    list[k++] = (voter, v.Rank < fill.CappedRanks ? v.Exact : fill.Price);
+                    list[k++] = (voter, v.Rank < cappedRanks ? v.Exact : price);
                 }
                 payments.Add(list);
             }
@@ -159,7 +211,7 @@ internal sealed class EqualSharesCore
                 if (split[g] < 0)
                 {
                     split[g] = groupValue.Count;
-                    groupValue.Add(newValue[groupValue[g]]);
+                    groupValue.Add(Next(groupValue[g]));
                     groupSize.Add(0);
                     counts.Add(new int[m]);
                 }
@@ -172,20 +224,53 @@ internal sealed class EqualSharesCore
                 foreach (var c in p.Ballots[voter])
                 {
                     from[c]--;
-                    to[c]++;
+                    if (to[c]++ == 0)
+                    {
+                        projectGroups[c].Add(ng);
+                    }
                 }
             }
             for (var g = 0; g < groups; g++)
             {
                 if (full[g] && groupSize[g] > 0)
                 {
-                    groupValue[g] = newValue[groupValue[g]];
+                    groupValue[g] = Next(groupValue[g]);
                 }
             }
-            values = groupValue.Where((_, g) => groupSize[g] > 0).Distinct(ReferenceEqualityComparer.Instance).Cast<Value>().ToList();
-            RankValues(values, zero);
+            var distinct = new HashSet<Value>(ReferenceEqualityComparer.Instance);
+            values = [];
+            for (var g = 0; g < groupValue.Count; g++)
+            {
+                if (groupSize[g] > 0 && distinct.Add(groupValue[g]))
+                {
+                    values.Add(groupValue[g]);
+                }
+            }
+            RankValues(values);
         }
         return new RunResult(winners, prices, payments);
+    }
+
+    private sealed class State(List<Value> groupValue, List<int[]> counts, List<Value> values)
+    {
+        public List<Value> GroupValue { get; } = groupValue;
+
+        public List<int[]> Counts { get; } = counts;
+
+        public List<Value> Values { get; set; } = values;
+
+        /// <summary>Per project, the groups that may hold approvers of it (a superset: counts can drop to zero).</summary>
+        public List<int>[] ProjectGroups { get; set; } = [];
+
+        public long[] RankCount { get; private set; } = new long[16];
+
+        public void EnsureCapacity()
+        {
+            if (RankCount.Length < Values.Count)
+            {
+                RankCount = new long[Values.Count * 2];
+            }
+        }
     }
 
     private int BreakTies(List<int> tied)
@@ -198,17 +283,16 @@ internal sealed class EqualSharesCore
         return left[0];
     }
 
-    private static void RankValues(List<Value> values, Value zero)
+    private static void RankValues(List<Value> values)
     {
-        _ = zero;
         values.Sort(static (a, b) =>
         {
             if (ReferenceEquals(a, b))
             {
                 return 0;
             }
-            var scale = Math.Max(Math.Abs(a.Approx), Math.Abs(b.Approx));
-            if (Math.Abs(a.Approx - b.Approx) > scale * 1e-12)
+            var margin = Math.Max(Math.Abs(a.Approx), Math.Abs(b.Approx)) * 1e-12 + a.Error + b.Error;
+            if (Math.Abs(a.Approx - b.Approx) > margin)
             {
                 return a.Approx.CompareTo(b.Approx);
             }
@@ -220,36 +304,59 @@ internal sealed class EqualSharesCore
         }
     }
 
-    private void CountByRank(int c, List<Value> groupValue, List<int[]> counts, long[] rankCount)
+    private static void CountByRank(int c, State s)
     {
-        for (var g = 0; g < groupValue.Count; g++)
+        var rankCount = s.RankCount;
+        var gv = s.GroupValue;
+        var counts = s.Counts;
+        var list = s.ProjectGroups[c];
+        var keep = 0;
+        for (var i = 0; i < list.Count; i++)
         {
+            var g = list[i];
             var k = counts[g][c];
             if (k > 0)
             {
-                rankCount[groupValue[g].Rank] += k;
+                rankCount[gv[g].Rank] += k;
+                list[keep++] = g;
             }
         }
+        list.RemoveRange(keep, list.Count - keep);
     }
 
-    /// <summary>Effective vote count of <paramref name="c"/> in doubles, or exact when a comparison is too close to call.</summary>
-    private double EvaluateApprox(int c, List<Value> groupValue, List<int[]> counts, List<Value> values, long[] rankCount, out bool affordable)
+    private readonly record struct FillResult(bool Affordable, bool Ambiguous, double Ev, int CappedRanks);
+
+    /// <summary>Water-filling of <paramref name="c"/>'s cost in doubles; flags any comparison too close to call.</summary>
+    private FillResult FillApprox(int c, State s)
     {
         var cost = _profile.CostApprox[c];
-        CountByRank(c, groupValue, counts, rankCount);
-        double money = 0;
-        long d = 0;
-        for (var r = 0; r < values.Count; r++)
+        var values = s.Values;
+        var rankCount = s.RankCount;
+        CountByRank(c, s);
+        try
         {
-            money += rankCount[r] * values[r].Approx;
-            d += rankCount[r];
-        }
-        var ambiguous = Math.Abs(money - cost) <= Tolerance * cost;
-        double ev = 0;
-        affordable = money >= cost;
-        if (!ambiguous && affordable)
-        {
-            double paid = 0;
+            double money = 0, moneyError = 0;
+            long d = 0;
+            for (var r = 0; r < values.Count; r++)
+            {
+                var k = rankCount[r];
+                if (k > 0)
+                {
+                    money += k * values[r].Approx;
+                    moneyError += k * values[r].Error;
+                    d += k;
+                }
+            }
+            moneyError += Math.Abs(money) * d * 2.3e-16;
+            if (Math.Abs(money - cost) <= (Tolerance * cost) + moneyError)
+            {
+                return new FillResult(false, true, 0, 0);
+            }
+            if (money < cost)
+            {
+                return new FillResult(false, false, 0, 0);
+            }
+            double paid = 0, paidError = 0;
             for (var r = 0; r < values.Count; r++)
             {
                 var k = rankCount[r];
@@ -259,37 +366,87 @@ internal sealed class EqualSharesCore
                 }
                 var mp = (cost - paid) / d;
                 var b = values[r].Approx;
-                if (Math.Abs(mp - b) <= Tolerance * Math.Max(mp, b))
+                var margin = (Tolerance * Math.Max(mp, Math.Abs(b))) + values[r].Error + ((paidError + (Math.Abs(paid) * d * 2.3e-16)) / d);
+                if (Math.Abs(mp - b) <= margin)
                 {
-                    ambiguous = true;
-                    break;
+                    return new FillResult(true, true, 0, 0);
                 }
                 if (mp > b)
                 {
                     paid += k * b;
+                    paidError += k * values[r].Error;
                     d -= k;
                 }
                 else
                 {
-                    ev = cost / mp;
-                    break;
+                    return new FillResult(true, false, cost / mp, r);
                 }
             }
+            return new FillResult(true, true, 0, 0);
         }
-        Array.Clear(rankCount, 0, values.Count);
-        if (!ambiguous)
+        finally
         {
-            return ev;
+            Array.Clear(rankCount, 0, values.Count);
         }
-        var exact = WaterFillExact(c, groupValue, counts, values, rankCount);
-        affordable = exact.Affordable;
-        return affordable ? exact.Ev.ToDouble() : 0;
     }
 
-    private (bool Affordable, Fraction Ev, Fraction Price, int CappedRanks) WaterFillExact(int c, List<Value> groupValue, List<int[]> counts, List<Value> values, long[] rankCount)
+    private FillResult Fill(int c, State s)
+    {
+        var approx = FillApprox(c, s);
+        if (!approx.Ambiguous)
+        {
+            return approx;
+        }
+        var exact = FullExact(c, s);
+        return new FillResult(exact.Affordable, false, exact.Affordable ? exact.Ev.ToDouble() : 0, exact.CappedRanks);
+    }
+
+    /// <summary>Exact effective vote count and price of an affordable project: the cut comes from the double pass when it is certain.</summary>
+    private (Fraction Ev, Fraction Price, int CappedRanks) ExactPrice(int c, State s)
+    {
+        var approx = FillApprox(c, s);
+        if (approx.Ambiguous || !approx.Affordable)
+        {
+            var full = FullExact(c, s);
+            return (full.Ev, full.Price, full.CappedRanks);
+        }
+        var cost = _profile.Costs[c];
+        var values = s.Values;
+        var rankCount = s.RankCount;
+        CountByRank(c, s);
+        try
+        {
+            var paid = Fraction.Zero;
+            long d = 0;
+            for (var r = 0; r < values.Count; r++)
+            {
+                var k = rankCount[r];
+                if (k == 0)
+                {
+                    continue;
+                }
+                d += k;
+                if (r < approx.CappedRanks)
+                {
+                    paid += Fraction.FromInt64(k) * values[r].Exact;
+                    d -= k;
+                }
+            }
+            var price = (cost - paid) / Fraction.FromInt64(d);
+            return (cost / price, price, approx.CappedRanks);
+        }
+        finally
+        {
+            Array.Clear(rankCount, 0, values.Count);
+        }
+    }
+
+    private (bool Affordable, Fraction Ev, Fraction Price, int CappedRanks) FullExact(int c, State s)
     {
         var cost = _profile.Costs[c];
-        CountByRank(c, groupValue, counts, rankCount);
+        var values = s.Values;
+        var rankCount = s.RankCount;
+        CountByRank(c, s);
         try
         {
             var money = Fraction.Zero;

@@ -17,6 +17,13 @@ public sealed record OpinionMapOptions
     public int Seed { get; init; } = 1;
 
     public int Restarts { get; init; } = 20;
+
+    /// <summary>
+    /// Group centres of the previous map. When given, k-means starts from them (k = their number) instead of
+    /// choosing k by silhouette — as Polis carries its clusters from one update to the next, which keeps the
+    /// groups stable as votes arrive.
+    /// </summary>
+    public IReadOnlyList<(double X, double Y)>? InitialCenters { get; init; }
 }
 
 /// <summary>A statement most participants of every group agree with.</summary>
@@ -57,7 +64,7 @@ public static class OpinionMapper
         {
             if (pIndex.TryGetValue(v.Participant, out var i) && sIndex.TryGetValue(v.Statement, out var j))
             {
-                matrix[i, j] = v.Value;
+                matrix[i, j] = -v.Value; // Polis's matrix: agree +1, disagree −1
                 present[i, j] = true;
             }
         }
@@ -98,7 +105,9 @@ public static class OpinionMapper
             var scale = voted[i] == 0 ? 0 : Math.Sqrt((double)m / voted[i]);
             coords[i] = (a * scale, b * scale);
         }
-        var (labels, silhouette) = ChooseGroups(coords, options);
+        var (labels, silhouette) = options.InitialCenters is { Count: > 0 } start
+            ? WarmStart(coords, start)
+            : ChooseGroups(coords, options);
         var k = labels.Length == 0 ? 0 : labels.Max() + 1;
         var groups = Enumerable.Range(0, k).Select(g => (IReadOnlyList<int>)Enumerable.Range(0, n).Where(i => labels[i] == g).Select(i => participants[i]).ToList()).ToList();
         var consensus = new List<ConsensusStatement>();
@@ -115,7 +124,7 @@ public static class OpinionMapper
                         if (labels[i] == g && present[i, j])
                         {
                             total++;
-                            if (matrix[i, j] < 0)
+                            if (matrix[i, j] > 0)
                             {
                                 agree++;
                             }
@@ -214,6 +223,52 @@ public static class OpinionMapper
             }
         }
         return norm;
+    }
+
+    private static (int[] Labels, double Silhouette) WarmStart((double X, double Y)[] pts, IReadOnlyList<(double X, double Y)> start)
+    {
+        var labels = Lloyd(pts, start.ToList());
+        var k = start.Count;
+        var used = labels.Distinct().Order().ToList();
+        var map = used.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
+        labels = labels.Select(l => map[l]).ToArray();
+        return (labels, used.Count > 1 ? Silhouette(pts, labels, used.Count) : 0);
+    }
+
+    private static int[] Lloyd((double X, double Y)[] pts, List<(double X, double Y)> centers)
+    {
+        var k = centers.Count;
+        var labels = new int[pts.Length];
+        for (var iter = 0; iter < 300; iter++)
+        {
+            var changed = iter == 0;
+            for (var i = 0; i < pts.Length; i++)
+            {
+                var l = 0;
+                for (var c = 1; c < k; c++)
+                {
+                    if (Sq(pts[i], centers[c]) < Sq(pts[i], centers[l]))
+                    {
+                        l = c;
+                    }
+                }
+                changed |= l != labels[i];
+                labels[i] = l;
+            }
+            if (!changed)
+            {
+                break;
+            }
+            for (var c = 0; c < k; c++)
+            {
+                var members = Enumerable.Range(0, pts.Length).Where(i => labels[i] == c).ToList();
+                if (members.Count > 0)
+                {
+                    centers[c] = (members.Average(i => pts[i].X), members.Average(i => pts[i].Y));
+                }
+            }
+        }
+        return labels;
     }
 
     private static (int[] Labels, double Silhouette) ChooseGroups((double X, double Y)[] pts, OpinionMapOptions options)

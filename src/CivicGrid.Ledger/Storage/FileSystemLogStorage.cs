@@ -26,6 +26,7 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
     private readonly List<byte[]> _bundleEdge = [];
     private readonly List<(byte[] Entry, byte[] Leaf)> _pending = [];
     private readonly ConcurrentDictionary<string, byte[]> _fullTileCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int, long), byte[][]> _expandedFullTiles = new();
     private readonly CompactRange _range = new();
     private readonly HashSet<string> _unsynced = new(StringComparer.Ordinal);
     private long _durable;
@@ -53,6 +54,14 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
         {
             File.Delete(marker);
             DurableFile.SyncDirectory(RootDirectory);
+        }
+        if (!clean)
+        {
+            // Temp files of writes interrupted by the crash were never renamed into place: drop them.
+            foreach (var temp in Directory.EnumerateFiles(PublicDirectory, ".*.tmp", SearchOption.AllDirectories))
+            {
+                File.Delete(temp);
+            }
         }
         _wal = new FileStream(Path.Combine(RootDirectory, WalName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         Recover(rewriteTiles: !clean);
@@ -248,7 +257,7 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
         {
             throw new ArgumentOutOfRangeException(nameof(treeSize), $"tree size {treeSize} exceeds the integrated size {IntegratedSize}");
         }
-        return new TileNodeSource(this, treeSize);
+        return new TileNodeSource(this, treeSize, _expandedFullTiles);
     }
 
     /// <summary>

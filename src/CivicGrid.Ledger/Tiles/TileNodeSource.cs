@@ -11,11 +11,20 @@ public sealed class TileNodeSource : INodeHashSource
 {
     private readonly ITileStore _store;
     private readonly ConcurrentDictionary<(int, long, int), byte[]> _cache = new();
+    private readonly ConcurrentDictionary<(int, long, int), byte[][]> _expanded = new();
+    private readonly ConcurrentDictionary<(int, long), byte[][]>? _sharedFull;
 
-    public TileNodeSource(ITileStore store, long treeSize)
+    /// <param name="store">Where the tiles are read from.</param>
+    /// <param name="treeSize">The tree size whose nodes are served.</param>
+    /// <param name="sharedFullTiles">
+    /// Optional cache of full tiles with all their inner levels hashed, shared between sources of the same log
+    /// (full tiles never change), so a proof costs lookups instead of up to 127 hashes per node.
+    /// </param>
+    public TileNodeSource(ITileStore store, long treeSize, ConcurrentDictionary<(int, long), byte[][]>? sharedFullTiles = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         TreeSize = treeSize;
+        _sharedFull = sharedFullTiles;
     }
 
     public long TreeSize { get; }
@@ -65,15 +74,51 @@ public sealed class TileNodeSource : INodeHashSource
         var level = height / TilePath.TileHeight;
         var within = height % TilePath.TileHeight;
         var first = index << within;
-        var count = 1 << within;
         var tileIndex = first / TilePath.TileWidth;
         var offset = (int)(first % TilePath.TileWidth);
         if ((index + 1) << height > TreeSize)
         {
             throw new ArgumentOutOfRangeException(nameof(index), $"node ({height}, {index}) is not complete in a tree of size {TreeSize}");
         }
-        var tile = ReadTile(level, tileIndex);
-        return HashRange(tile, offset, count);
+        if (within == 0)
+        {
+            return ReadTile(level, tileIndex).AsSpan(offset * MerkleHash.Size, MerkleHash.Size).ToArray();
+        }
+        var width = WidthOf(TreeSize, level, tileIndex);
+        byte[][] levels;
+        if (width == TilePath.TileWidth && _sharedFull is not null)
+        {
+            levels = _sharedFull.GetOrAdd((level, tileIndex), _ => Expand(ReadTile(level, tileIndex)));
+            if (_sharedFull.Count > 16384)
+            {
+                _sharedFull.Clear();
+            }
+        }
+        else
+        {
+            levels = _expanded.GetOrAdd((level, tileIndex, width), _ => Expand(ReadTile(level, tileIndex)));
+        }
+        return levels[within].AsSpan((offset >> within) * MerkleHash.Size, MerkleHash.Size).ToArray();
+    }
+
+    /// <summary>All inner levels of a tile: levels[r] holds the complete height-r nodes, concatenated.</summary>
+    internal static byte[][] Expand(byte[] tile)
+    {
+        var levels = new byte[TilePath.TileHeight][];
+        levels[0] = tile;
+        for (var r = 1; r < TilePath.TileHeight; r++)
+        {
+            var below = levels[r - 1];
+            var count = below.Length / MerkleHash.Size / 2;
+            var next = new byte[count * MerkleHash.Size];
+            for (var i = 0; i < count; i++)
+            {
+                MerkleHash.Node(below.AsSpan(2 * i * MerkleHash.Size, MerkleHash.Size), below.AsSpan(((2 * i) + 1) * MerkleHash.Size, MerkleHash.Size))
+                    .CopyTo(next, i * MerkleHash.Size);
+            }
+            levels[r] = next;
+        }
+        return levels;
     }
 
     internal static byte[] HashRange(byte[] tile, int offset, int count)

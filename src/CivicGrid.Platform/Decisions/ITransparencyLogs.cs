@@ -16,4 +16,7 @@ public interface ITransparencyLogs
 
     /// <summary>Appends <paramref name="entry"/> durably to <paramref name="regionId"/>'s log and returns its receipt.</summary>
     Task<TransparencyLogAppend> AppendAsync(string regionId, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken);
+
+    /// <summary>The public key (signed-note verifier key text) that verifies <paramref name="regionId"/>'s checkpoints.</summary>
+    string GetVerifierKey(string regionId);
 }

@@ -36,11 +36,16 @@ public sealed class AssetQuery
 
     [FromQuery(Name = "skip")]
     [Range(0, int.MaxValue)]
-    public int Skip { get; set; }
+    public int? Skip { get; set; }
 
     [FromQuery(Name = "take")]
     [Range(1, 500)]
-    public int Take { get; set; } = 100;
+    public int? Take { get; set; }
+
+    /// <summary>The page size, 100 when not given.</summary>
+    public int PageSize => Take ?? 100;
+
+    public int Offset => Skip ?? 0;
 }
 
 /// <summary><c>/api/assets</c>: the physical infrastructure, readable by operators, auditors and administrators.</summary>
@@ -85,8 +90,8 @@ public static class AssetEndpoints
             assets = assets.Where(a => a.Kind == kind);
         }
         var total = await assets.CountAsync(ct);
-        var page = await assets.OrderBy(a => a.Id).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
-        return TypedResults.Ok(new Page<AssetView>(total, query.Skip, query.Take, [.. page.Select(View)]));
+        var page = await assets.OrderBy(a => a.Id).Skip(query.Offset).Take(query.PageSize).ToListAsync(ct);
+        return TypedResults.Ok(new Page<AssetView>(total, query.Offset, query.PageSize, [.. page.Select(View)]));
     }
 
     private static AssetView View(Asset asset)

@@ -83,11 +83,16 @@ public sealed class DecisionQuery
 
     [FromQuery(Name = "skip")]
     [Range(0, int.MaxValue)]
-    public int Skip { get; set; }
+    public int? Skip { get; set; }
 
     [FromQuery(Name = "take")]
     [Range(1, 200)]
-    public int Take { get; set; } = 50;
+    public int? Take { get; set; }
+
+    /// <summary>The page size, 50 when not given.</summary>
+    public int PageSize => Take ?? 50;
+
+    public int Offset => Skip ?? 0;
 }
 
 /// <summary>
@@ -101,7 +106,7 @@ public static class DecisionEndpoints
         var group = api.MapGroup("/decisions").WithTags("Decisions");
 
         group.MapGet("/", async ([AsParameters] DecisionQuery query, IDecisionLog log, CancellationToken ct) =>
-                TypedResults.Ok((await log.ListAsync(string.IsNullOrEmpty(query.RegionId) ? null : query.RegionId, query.Skip, query.Take, ct))
+                TypedResults.Ok((await log.ListAsync(string.IsNullOrEmpty(query.RegionId) ? null : query.RegionId, query.Offset, query.PageSize, ct))
                     .Select(DecisionView.From).ToList()))
             .RequireAuthorization(CivicGridPolicies.AnyRole)
             .WithName("ListDecisions")

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
 namespace CivicGrid.Server.Tests.Infrastructure;
 
@@ -33,6 +34,8 @@ public sealed class CivicGridServerFactory : WebApplicationFactory<Program>
             ["CivicGrid:Orleans:GatewayPort"] = FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CivicGrid:Storage:Provider"] = postgresConnectionString is null ? "Sqlite" : "PostgreSQL",
             ["ConnectionStrings:CivicGrid"] = postgresConnectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Error",
         };
     }
 

@@ -20,13 +20,13 @@ public static class HttpAssertions
         return problem;
     }
 
-    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string path) =>
+    public static Task<HttpResponseMessage> GetAtAsync(this HttpClient client, string path) =>
         client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
 
-    public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string path, T body) =>
+    public static Task<HttpResponseMessage> PostJsonAtAsync<T>(this HttpClient client, string path, T body) =>
         client.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, TestContext.Current.CancellationToken);
 
-    public static Task<HttpResponseMessage> PutJsonAsync<T>(this HttpClient client, string path, T body) =>
+    public static Task<HttpResponseMessage> PutJsonAtAsync<T>(this HttpClient client, string path, T body) =>
         client.PutAsJsonAsync(new Uri(path, UriKind.Relative), body, TestContext.Current.CancellationToken);
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)

@@ -158,18 +158,19 @@ CREATE TABLE OrleansStorage
 
 CREATE INDEX IX_OrleansStorage ON OrleansStorage USING btree (GrainIdHash, GrainTypeHash);
 
--- Writes grain state. With a version: update only that version (optimistic concurrency). Without one:
+-- Orleans 10 sends the serialized state as @PayloadBinary only; the JSON and XML columns stay for readers of
+-- older rows. Writes grain state. With a version: update only that version (optimistic concurrency). Without one:
 -- insert only if no row exists. Returns the new version, or the old one when nothing was written, which
 -- Orleans reports as an InconsistentStateException.
 CREATE FUNCTION civicgrid_orleans_write_storage(
     p_id_hash integer, p_n0 bigint, p_n1 bigint, p_type_hash integer, p_type varchar, p_ext varchar,
-    p_service varchar, p_version integer, p_binary bytea, p_json text, p_xml xml)
+    p_service varchar, p_version integer, p_binary bytea)
 RETURNS TABLE (NewGrainStateVersion integer) LANGUAGE plpgsql AS $$
 DECLARE n integer;
 BEGIN
     IF p_version IS NOT NULL THEN
         UPDATE OrleansStorage
-        SET PayloadBinary = p_binary, PayloadJson = p_json, PayloadXml = p_xml,
+        SET PayloadBinary = p_binary, PayloadJson = NULL, PayloadXml = NULL,
             ModifiedOn = (now() AT TIME ZONE 'utc'), Version = Version + 1
         WHERE GrainIdHash = p_id_hash AND GrainTypeHash = p_type_hash AND GrainIdN0 = p_n0 AND GrainIdN1 = p_n1
           AND GrainTypeString = p_type AND GrainIdExtensionString IS NOT DISTINCT FROM p_ext
@@ -182,7 +183,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(p_id_hash, p_type_hash);
     INSERT INTO OrleansStorage (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString,
         GrainIdExtensionString, ServiceId, PayloadBinary, PayloadJson, PayloadXml, ModifiedOn, Version)
-    SELECT p_id_hash, p_n0, p_n1, p_type_hash, p_type, p_ext, p_service, p_binary, p_json, p_xml, (now() AT TIME ZONE 'utc'), 1
+    SELECT p_id_hash, p_n0, p_n1, p_type_hash, p_type, p_ext, p_service, p_binary, NULL, NULL, (now() AT TIME ZONE 'utc'), 1
     WHERE NOT EXISTS (
         SELECT 1 FROM OrleansStorage
         WHERE GrainIdHash = p_id_hash AND GrainTypeHash = p_type_hash AND GrainIdN0 = p_n0 AND GrainIdN1 = p_n1
@@ -194,8 +195,7 @@ END $$;
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
 ('WriteToStorageKey', '
     SELECT NewGrainStateVersion FROM civicgrid_orleans_write_storage(@GrainIdHash, @GrainIdN0, @GrainIdN1,
-        @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion,
-        @PayloadBinary, @PayloadJson, CAST(@PayloadXml AS xml));'),
+        @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion, @PayloadBinary);'),
 ('ReadFromStorageKey', '
     SELECT PayloadBinary, PayloadXml, PayloadJson, (now() AT TIME ZONE ''utc''), Version
     FROM OrleansStorage

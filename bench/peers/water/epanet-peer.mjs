@@ -1,0 +1,80 @@
+// EPANET 2.3.5 (epanet-js 0.9.0, WebAssembly) as CivicGrid.Water's reference generator and same-run peer.
+//
+//   node epanet-peer.mjs series NET.inp OUT.csv     pressures/flows at every hydraulic step (file units),
+//                                                   header time_s,P:<node>…,Q:<link>…; summary JSON on stdout
+//   node epanet-peer.mjs bench NET.inp [REPEATS]    CPU time of a full extended-period run (open excluded),
+//                                                   minimum of REPEATS; JSON on stdout
+//
+// Generated references are written wherever the caller says (tests use a temp folder); none are committed.
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { Project, Workspace, NodeProperty, LinkProperty, CountType, AnalysisStatistic } from "epanet-js";
+
+const [mode, inp, arg] = process.argv.slice(2);
+if (!mode || !inp) {
+  console.error("usage: node epanet-peer.mjs series NET.inp OUT.csv | bench NET.inp [REPEATS]");
+  process.exit(2);
+}
+
+const ws = new Workspace();
+await ws.loadModule();
+
+function open() {
+  const model = new Project(ws);
+  ws.writeFile("net.inp", readFileSync(inp));
+  model.open("net.inp", "net.rpt", "");
+  return model;
+}
+
+function run(model, onStep) {
+  model.openH();
+  model.initH(0);
+  let steps = 0;
+  let iterations = 0;
+  let tstep = 0;
+  do {
+    const t = model.runH();
+    steps++;
+    iterations += model.getStatistic(AnalysisStatistic.Iterations);
+    if (onStep) onStep(t);
+    tstep = model.nextH();
+  } while (tstep > 0);
+  model.closeH();
+  return { steps, iterations };
+}
+
+if (mode === "series") {
+  const model = open();
+  const nodes = model.getCount(CountType.NodeCount);
+  const links = model.getCount(CountType.LinkCount);
+  const header = ["time_s"];
+  for (let i = 1; i <= nodes; i++) header.push("P:" + model.getNodeId(i));
+  for (let k = 1; k <= links; k++) header.push("Q:" + model.getLinkId(k));
+  const rows = [header.join(",")];
+  const summary = run(model, (t) => {
+    const row = [String(t)];
+    for (let i = 1; i <= nodes; i++) row.push(String(model.getNodeValue(i, NodeProperty.Pressure)));
+    for (let k = 1; k <= links; k++) row.push(String(model.getLinkValue(k, LinkProperty.Flow)));
+    rows.push(row.join(","));
+  });
+  writeFileSync(arg, rows.join("\n") + "\n");
+  console.log(JSON.stringify({ file: basename(inp), nodes, links, ...summary }));
+  model.close();
+} else if (mode === "bench") {
+  const repeats = Number(arg ?? 3);
+  const model = open();
+  const nodes = model.getCount(CountType.NodeCount);
+  const times = [];
+  let summary = null;
+  for (let r = 0; r < repeats; r++) {
+    const start = process.cpuUsage();
+    summary = run(model);
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  model.close();
+  console.log(JSON.stringify({ file: basename(inp), nodes, ...summary, cpu_ms_min: Math.min(...times), cpu_ms_all: times, peak_rss_mb: process.memoryUsage().rss / 1048576 }));
+} else {
+  console.error("unknown mode " + mode);
+  process.exit(2);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using CivicGrid.Testing;
+using Xunit;
+
+namespace CivicGrid.Cli.Tests;
+
+public class MobilityCommandTests
+{
+    [Fact]
+    public async Task Assign_with_json_reports_objective_gap_iterations_and_writes_flows()
+    {
+        var folder = ReferenceData.Require("mobility/tntp/SiouxFalls");
+        using var temp = RepositoryPaths.CreateTempFolder();
+        var flows = Path.Combine(temp.Path, "out_flow.tntp");
+        var result = await CliRunner.RunAsync("mobility", "assign", folder, "--gap", "1e-10", "--flows", flows, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("relative_gap").GetDouble() <= 1e-10);
+        // Best-known SiouxFalls objective (data README) within 1e-9 relative.
+        Assert.Equal(4_231_335.2871, root.GetProperty("objective").GetDouble(), 4_231_335.2871 * 1e-9);
+        Assert.True(root.GetProperty("iterations").GetInt32() > 0);
+        Assert.True(root.GetProperty("solve_ms").GetDouble() > 0);
+        var lines = await File.ReadAllLinesAsync(flows, TestContext.Current.CancellationToken);
+        Assert.StartsWith("From", lines[0], StringComparison.Ordinal);
+        Assert.Equal(77, lines.Length);
+        var first = lines[1].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["1", "2"], first[..2]);
+        Assert.Equal(4494.6576464564205, double.Parse(first[2], CultureInfo.InvariantCulture), 1e-3);
+    }
+
+    [Fact]
+    public async Task Assign_prints_a_human_table_without_json()
+    {
+        var folder = ReferenceData.Require("mobility/tntp/Braess-Example");
+        var result = await CliRunner.RunAsync("mobility", "assign", folder, "--gap", "1e-12");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("relative gap", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("386.00000008", result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assign_on_a_folder_without_tntp_files_is_bad_input()
+    {
+        using var temp = RepositoryPaths.CreateTempFolder();
+        var result = await CliRunner.RunAsync("mobility", "assign", temp.Path, "--json");
+        Assert.Equal(2, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        Assert.Contains("_net.tntp", doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assign_reports_a_malformed_network_with_file_and_line()
+    {
+        using var temp = RepositoryPaths.CreateTempFolder();
+        await File.WriteAllTextAsync(Path.Combine(temp.Path, "Bad_net.tntp"), "<NUMBER OF ZONES> 1\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 1\n<END OF METADATA>\n1 2 x 1 1 0.15 4 0 0 1 ;\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(temp.Path, "Bad_trips.tntp"), "<NUMBER OF ZONES> 1\n<END OF METADATA>\n", TestContext.Current.CancellationToken);
+        var result = await CliRunner.RunAsync("mobility", "assign", temp.Path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Bad_net.tntp:6:5", result.StdErr, StringComparison.Ordinal);
+    }
+}
