@@ -64,7 +64,9 @@ fi
 # --- build and test --------------------------------------------------------------------------------------
 config=${CONFIGURATION:-Release}
 log "building ($config)…"
-if ! dotnet build CivicGrid.slnx -c "$config" -nologo -clp:ErrorsOnly; then
+# One solution build with the shared compiler server: much cheaper than a cold compiler per project.
+if ! dotnet build CivicGrid.slnx -c "$config" -nologo -clp:ErrorsOnly -p:UseSharedCompilation=true; then
+  dotnet build-server shutdown >/dev/null 2>&1
   log "build failed"
   echo "0 passed, 1 failed"
   exit 1
@@ -75,6 +77,7 @@ if [ "${CIVICGRID_FULL:-0}" != 1 ] && [ "${CI:-}" != true ]; then
   filter=(--filter-not-trait "Category=Slow")
 fi
 results=$(mktemp -d /tmp/civicgrid-results.XXXXXX)
+dotnet build-server shutdown >/dev/null 2>&1
 log "running tests…"
 dotnet test --solution CivicGrid.slnx -c "$config" --no-build --report-xunit-trx --results-directory "$results" \
   --ignore-exit-code 8 "${filter[@]}" "$@"

@@ -61,3 +61,18 @@ public class MobilityCommandTests
         Assert.Contains("Bad_net.tntp:6:5", result.StdErr, StringComparison.Ordinal);
     }
 }
+
+public class MobilitySignalsCommandTests
+{
+    [Fact]
+    public async Task Signals_with_json_lists_every_controller_on_both_networks()
+    {
+        var result = await CliRunner.RunAsync("mobility", "signals", "--horizon", "1800", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var rows = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(12, rows.Count);
+        Assert.Contains(rows, r => r.GetProperty("controller").GetString() == "max-pressure" && r.GetProperty("network").GetString() == "grid");
+        Assert.All(rows, r => Assert.True(r.GetProperty("average_delay_seconds").GetDouble() >= 0));
+    }
+}

@@ -89,8 +89,9 @@ public sealed class DecisionLogTests
             await restarted.InitializeAsync();
             var next = await restarted.InScopeAsync(sp => sp.GetRequiredService<IDecisionLog>().AppendAsync(Shedding(), ct));
             Assert.Equal(1, next.LogIndex);
-            Assert.True(File.Exists(Path.Combine(data, "ledger", "riverside", "entries.bin")));
-            Assert.True(File.Exists(Path.Combine(data, "ledger", "harbour", "entries.bin")));
+            Assert.True(File.Exists(Path.Combine(data, "ledger", "riverside", "entries.wal")));
+            Assert.True(File.Exists(Path.Combine(data, "ledger", "harbour", "public", "checkpoint")));
+            Assert.True(File.Exists(Path.Combine(data, "ledger", "keys", "harbour.key")));
             var listed = await restarted.InScopeAsync(sp => sp.GetRequiredService<IDecisionLog>().ListAsync("riverside", 0, 10, ct));
             Assert.Equal(2, listed.Count);
             var fetched = await restarted.InScopeAsync(sp => sp.GetRequiredService<IDecisionLog>().GetAsync(next.Record.Id, ct));

@@ -76,6 +76,45 @@ public sealed class PlatformDatabaseTests
     }
 
     [Fact]
+    public async Task When_nobody_is_administrator_the_next_start_restores_admin_with_a_new_password()
+    {
+        var folder = Testing.RepositoryPaths.CreateTempFolder();
+        try
+        {
+            var data = Path.Combine(folder.Path, "data");
+            string firstPassword;
+            await using (var first = PlatformTestHost.Create(data, seed: false))
+            {
+                firstPassword = (await first.InitializeAsync()).AdministratorOneTimePassword!;
+                await first.InScopeAsync(async sp =>
+                {
+                    var users = sp.GetRequiredService<UserManager<PlatformUser>>();
+                    var admin = await users.FindByNameAsync("admin");
+                    Assert.True((await users.RemoveFromRoleAsync(admin!, PlatformRoles.Administrator)).Succeeded);
+                });
+            }
+            await using var second = PlatformTestHost.Create(data, seed: false);
+            var result = await second.InitializeAsync();
+            Assert.NotNull(result.AdministratorOneTimePassword);
+            Assert.NotEqual(firstPassword, result.AdministratorOneTimePassword);
+            await second.InScopeAsync(async sp =>
+            {
+                var users = sp.GetRequiredService<UserManager<PlatformUser>>();
+                var admin = await users.FindByNameAsync("admin");
+                Assert.True(await users.CheckPasswordAsync(admin!, result.AdministratorOneTimePassword!));
+                Assert.False(await users.CheckPasswordAsync(admin!, firstPassword));
+                Assert.True(await users.IsInRoleAsync(admin!, PlatformRoles.Administrator));
+                Assert.Equal(1, await sp.GetRequiredService<PlatformDbContext>().Users.CountAsync());
+            });
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_corrupted_database_file_gives_a_clear_storage_error()
     {
         await using var host = PlatformTestHost.Create();

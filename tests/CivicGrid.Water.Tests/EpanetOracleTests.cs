@@ -87,7 +87,7 @@ public class EpanetOracleTests
         var step = sim.Run()[0];
         Assert.True(step.Converged);
         var failures = new List<string>();
-        var cut = new HashSet<string>(sim.DisconnectedNodes());
+        var cut = new HashSet<string>(sim.CutOffJunctions());
         foreach (var n in json.GetProperty("t0").GetProperty("nodes").EnumerateArray())
         {
             var id = n.GetProperty("id").GetString()!;

@@ -44,7 +44,7 @@ internal sealed class ReferenceSeries
                 return;
             }
             matchedTimes++;
-            var cut = new HashSet<string>(sim.DisconnectedNodes());
+            var cut = new HashSet<string>(sim.CutOffJunctions());
             for (var c = 1; c < Columns.Length; c++)
             {
                 var name = Columns[c];

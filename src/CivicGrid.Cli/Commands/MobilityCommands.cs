@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CivicGrid.Mobility.Assignment;
 using CivicGrid.Mobility.Networks;
+using CivicGrid.Mobility.Signals;
 using Spectre.Console;
 
 namespace CivicGrid.Cli.Commands;
@@ -11,9 +12,50 @@ public sealed class MobilityCommands : ICommandGroup
 {
     public Command Build()
     {
-        var command = new Command("mobility", "Road traffic: equilibrium assignment");
+        var command = new Command("mobility", "Road traffic: equilibrium assignment and signal control");
         command.Subcommands.Add(BuildAssign());
+        command.Subcommands.Add(BuildSignals());
         return command;
+    }
+
+    private static Command BuildSignals()
+    {
+        var horizon = new Option<double>("--horizon") { Description = "Simulated seconds per run", DefaultValueFactory = _ => 3600 };
+        var cmd = new Command("signals", "Compare fixed-time, Webster and max-pressure control on a 1x5 corridor and a 3x3 grid (cell transmission model)");
+        cmd.Options.Add(horizon);
+        cmd.SetAction(parse =>
+        {
+            var seconds = parse.GetValue(horizon);
+            if (!(seconds > 0))
+            {
+                return CliOutput.Error(parse, "--horizon must be positive");
+            }
+            var results = SignalScenario.CompareControllers(seconds);
+            if (parse.GetValue(CliOutput.Json))
+            {
+                CliOutput.WriteJson(results.Select(r => new
+                {
+                    network = r.Network,
+                    demand = r.Demand,
+                    controller = r.Controller,
+                    averageDelaySeconds = r.AverageDelaySeconds,
+                    vehiclesEntered = r.VehiclesEntered,
+                    vehiclesExited = r.VehiclesExited,
+                }));
+                return CliOutput.Ok;
+            }
+            var table = new Table().AddColumns("network", "demand", "controller", "avg delay (s/veh)", "entered", "exited");
+            foreach (var r in results)
+            {
+                table.AddRow(r.Network, r.Demand, r.Controller,
+                    r.AverageDelaySeconds.ToString("F1", CultureInfo.InvariantCulture),
+                    r.VehiclesEntered.ToString("F0", CultureInfo.InvariantCulture),
+                    r.VehiclesExited.ToString("F0", CultureInfo.InvariantCulture));
+            }
+            CliOutput.Human(parse).Write(table);
+            return CliOutput.Ok;
+        });
+        return cmd;
     }
 
     private static Command BuildAssign()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CivicGrid.Numerics.Ordering;
 using CivicGrid.Numerics.Sparse;
 
@@ -135,6 +136,7 @@ public sealed class SparseLu
     }
 
     /// <summary>Solves A·x = b in place (b is overwritten by x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve(Span<double> rhs)
     {
         if (rhs.Length != _n)
@@ -177,6 +179,7 @@ public sealed class SparseLu
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FactorizeNumeric(CompressedColumnMatrix a)
     {
         var n = _n;
@@ -276,6 +279,7 @@ public sealed class SparseLu
     }
 
     /// <summary>Rows reachable from column <paramref name="col"/> through the graph of L, in topological order at _reach[top..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Reach(CompressedColumnMatrix a, int col, int k)
     {
         var top = _n;
@@ -328,6 +332,7 @@ public sealed class SparseLu
         return top;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryRefactorizeSamePivots(CompressedColumnMatrix a)
     {
         var x = _work;

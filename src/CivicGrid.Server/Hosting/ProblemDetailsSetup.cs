@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using CivicGrid.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CivicGrid.Server.Hosting;
@@ -34,19 +35,10 @@ public static class ProblemDetailsSetup
         var status = http.Response.StatusCode;
         if (RequestKinds.IsMachineRequest(http.Request))
         {
-            var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-            var written = await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = { Status = status },
-            });
-            if (written)
-            {
-                return;
-            }
-            // The client refused JSON; answer plain text rather than nothing.
-            http.Response.ContentType = "text/plain; charset=utf-8";
-            await http.Response.WriteAsync(status.ToString(CultureInfo.InvariantCulture) + " " + ReasonPhrases.GetReasonPhrase(status));
+            // Machines always get problem details, whatever their Accept header says.
+            var problem = new ProblemDetails { Status = status, Title = ReasonPhrases.GetReasonPhrase(status) };
+            Customize(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            await TypedResults.Problem(problem).ExecuteAsync(http);
             return;
         }
 

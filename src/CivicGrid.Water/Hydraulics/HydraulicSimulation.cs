@@ -630,7 +630,10 @@ public sealed class HydraulicSimulation
     }
 
     /// <summary>Junctions with demand that no open path joins to a tank or reservoir.</summary>
-    public List<string> DisconnectedNodes()
+    public List<string> DisconnectedNodes() => CutOffJunctions(onlyWithDemand: true);
+
+    /// <summary>Junctions that no open path joins to a tank or reservoir (their head is undetermined).</summary>
+    public List<string> CutOffJunctions(bool onlyWithDemand = false)
     {
         var net = _net;
         var s = _solver;
@@ -680,7 +683,7 @@ public sealed class HydraulicSimulation
         var result = new List<string>();
         for (var i = 0; i < net.JunctionCount; i++)
         {
-            if (!seen[i] && s.FullDemand[i] > 0)
+            if (!seen[i] && (!onlyWithDemand || s.FullDemand[i] > 0))
             {
                 result.Add(net.NodeIds[i]);
             }

@@ -1059,6 +1059,7 @@ public static class InpReader
                         "CFS" => FlowUnits.Cfs, "GPM" => FlowUnits.Gpm, "MGD" => FlowUnits.Mgd, "IMGD" => FlowUnits.Imgd,
                         "AFD" => FlowUnits.Afd, "LPS" => FlowUnits.Lps, "LPM" => FlowUnits.Lpm, "MLD" => FlowUnits.Mld,
                         "CMH" => FlowUnits.Cmh, "CMD" => FlowUnits.Cmd, "CMS" => FlowUnits.Cms,
+                        "SI" => FlowUnits.Lps, // legacy EPANET keyword for SI units in litres per second
                         _ => throw Error(l, 213, $"illegal flow units '{Value()}'", 1),
                     };
                     break;
@@ -1212,6 +1213,11 @@ public static class TimeParser
         {
             return 0;
         }
+        if (tokens.Length > 1 && tokens[1].ToUpperInvariant() is not ("AM" or "PM"))
+        {
+            var d = ParseDuration(tokens, out ok);
+            return d % 86400;
+        }
         if (tokens.Length > 1)
         {
             var ampm = tokens[1].ToUpperInvariant();
@@ -1245,11 +1251,8 @@ public static class TimeParser
     private static bool TryHours(string s, out double hours)
     {
         hours = 0;
-        var parts = s.Split(':');
-        if (parts.Length > 3)
-        {
-            return false;
-        }
+        // EPANET reads at most hours, minutes and seconds; further fields are ignored as its sscanf does.
+        var parts = s.Split(':').Take(3).ToArray();
         var factor = 1.0;
         foreach (var p in parts)
         {

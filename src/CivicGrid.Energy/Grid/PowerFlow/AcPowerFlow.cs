@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using CivicGrid.Energy.Grid.Matpower;
 using CivicGrid.Numerics.Lu;
 using CivicGrid.Numerics.Sparse;
@@ -280,6 +281,7 @@ public static class AcPowerFlow
     }
 
     /// <summary>Mismatch F = [ΔP(pv,pq); ΔQ(pq)] into <paramref name="f"/>, returning its infinity norm.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Mismatch(GridModel model, double[] vm, double[] va, double[] sp, double[] sq, int[] vaIndex, int[] vmIndex,
         double[] ir, double[] ii, double[] f)
     {

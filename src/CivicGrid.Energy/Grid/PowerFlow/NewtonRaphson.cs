@@ -1,11 +1,15 @@
+using System.Runtime.CompilerServices;
 using CivicGrid.Energy.Grid.Matpower;
 using CivicGrid.Numerics.Lu;
+using CivicGrid.Numerics.Ordering;
+using CivicGrid.Numerics.Sparse;
 
 namespace CivicGrid.Energy.Grid.PowerFlow;
 
 /// <summary>The Newton–Raphson iteration; the Jacobian pattern, its LU pivot order and every buffer are made once.</summary>
 internal static class NewtonRaphson
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (bool Converged, int Iterations, double Mismatch) Run(GridModel model, BusType[] types, double[] sp, double[] sq,
         double[] vm, double[] va, PowerFlowOptions options)
     {
@@ -67,7 +71,7 @@ internal static class NewtonRaphson
             }
             if (lu is null)
             {
-                lu = SparseLu.Factorize(jac);
+                lu = SparseLu.Factorize(jac, JacobianOrder(y, vaIdx, vmIdx, size));
             }
             else
             {
@@ -96,5 +100,28 @@ internal static class NewtonRaphson
             }
         }
         return (false, options.MaxIterations, norm);
+    }
+
+    /// <summary>
+    /// Fill-reducing order of the bus graph (a quarter of the Jacobian's edges), expanded so that each bus's angle and
+    /// magnitude unknowns are eliminated together.
+    /// </summary>
+    private static int[] JacobianOrder(CompressedColumnMatrix y, int[] vaIdx, int[] vmIdx, int size)
+    {
+        var busOrder = MinimumDegreeOrdering.Compute(y);
+        var order = new int[size];
+        var k = 0;
+        foreach (var b in busOrder)
+        {
+            if (vaIdx[b] >= 0)
+            {
+                order[k++] = vaIdx[b];
+            }
+            if (vmIdx[b] >= 0)
+            {
+                order[k++] = vmIdx[b];
+            }
+        }
+        return order;
     }
 }
