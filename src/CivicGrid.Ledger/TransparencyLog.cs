@@ -142,8 +142,9 @@ public sealed class TransparencyLog : IAsyncDisposable
             {
                 first = _storage.AppendDurable([.. batch.Select(b => b.Entry)]);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
+                // Nothing of this batch is acknowledged; the appenders see the failure.
                 foreach (var p in batch)
                 {
                     p.Done.TrySetException(ex);
@@ -154,7 +155,15 @@ public sealed class TransparencyLog : IAsyncDisposable
             {
                 batch[i].Done.TrySetResult(first + i);
             }
-            Publish();
+            try
+            {
+                Publish();
+            }
+            catch (IOException)
+            {
+                // The entries are durable; integration and the checkpoint are retried after the next batch
+                // and at the next open.
+            }
         }
     }
 

@@ -108,6 +108,51 @@ public class LedgerCommandTests
         }
     }
 
+    [Fact]
+    public async Task Serve_hosts_the_checkpoint_and_tiles_read_only_and_nothing_else()
+    {
+        using var temp = RepositoryPaths.CreateTempFolder();
+        var log = Path.Combine(temp.Path, "log");
+        Assert.Equal(0, (await CliRunner.RunAsync("ledger", "init", log, "--origin", "civicgrid.test/served")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("ledger", "append", log, "--data", "a", "--data", "b")).ExitCode);
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "civicgrid.dll"), "ledger", "serve", log, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var server = Process.Start(info)!;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            string? checkpoint = null;
+            for (var attempt = 0; attempt < 120 && checkpoint is null; attempt++)
+            {
+                try
+                {
+                    checkpoint = await http.GetStringAsync("checkpoint", TestContext.Current.CancellationToken);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(500, TestContext.Current.CancellationToken);
+                }
+            }
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(log, "public", "checkpoint"), TestContext.Current.CancellationToken), checkpoint);
+            var tile = await http.GetByteArrayAsync("tile/0/000.p/2", TestContext.Current.CancellationToken);
+            Assert.Equal(64, tile.Length);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("log.key", TestContext.Current.CancellationToken)).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("tile/0/000.p/9", TestContext.Current.CancellationToken)).StatusCode);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
     private static async Task<List<(long, string)>> AppendUntilKilledAsync(string log, int round, int killDelayMs)
     {
         var info = new ProcessStartInfo("dotnet")

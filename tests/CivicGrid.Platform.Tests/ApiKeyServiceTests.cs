@@ -37,7 +37,7 @@ public sealed class ApiKeyServiceTests
         Assert.Equal(userId, identity.UserId);
         Assert.Equal(created.Id, identity.KeyId);
         var stored = await host.InScopeAsync(sp => sp.GetRequiredService<PlatformDbContext>().ApiKeys.SingleAsync(ct));
-        var secret = created.Key[(created.Key.LastIndexOf('_') + 1)..];
+        var secret = created.Key[("cgk_".Length + 8 + 1)..]; // the secret is base64url and may itself contain "_"
         Assert.Equal(SHA256.HashData(Encoding.ASCII.GetBytes(secret)), stored.SecretHash);
         // The secret itself is nowhere in the database file.
         var file = await File.ReadAllBytesAsync(Path.Combine(host.DataDirectory, "civicgrid.db"), ct);

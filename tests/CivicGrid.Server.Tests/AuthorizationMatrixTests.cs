@@ -121,6 +121,8 @@ public abstract class AuthorizationMatrixScenarios(ServerFixture fixture)
     }
 }
 
-public sealed class SqliteAuthorizationMatrixTests(SqliteServerFixture fixture) : AuthorizationMatrixScenarios(fixture), IClassFixture<SqliteServerFixture>;
+[Collection(SqliteServerCollection.Name)]
+public sealed class SqliteAuthorizationMatrixTests(SqliteServerFixture fixture) : AuthorizationMatrixScenarios(fixture);
 
-public sealed class PostgresAuthorizationMatrixTests(PostgresServerFixture fixture) : AuthorizationMatrixScenarios(fixture), IClassFixture<PostgresServerFixture>;
+[Collection(PostgresServerCollection.Name)]
+public sealed class PostgresAuthorizationMatrixTests(PostgresServerFixture fixture) : AuthorizationMatrixScenarios(fixture);

@@ -6,7 +6,8 @@ using Xunit;
 namespace CivicGrid.Server.Tests;
 
 /// <summary>The OpenAPI document, metrics, and what browsers get for pages and errors.</summary>
-public sealed class EndpointSurfaceTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+[Collection(SqliteServerCollection.Name)]
+public sealed class EndpointSurfaceTests(SqliteServerFixture fixture)
 {
     [Fact]
     public async Task OpenApi_document_describes_every_endpoint_family_and_the_api_key()

@@ -162,6 +162,8 @@ public abstract class ServerScenarios(ServerFixture fixture)
     };
 }
 
-public sealed class SqliteServerTests(SqliteServerFixture fixture) : ServerScenarios(fixture), IClassFixture<SqliteServerFixture>;
+[Collection(SqliteServerCollection.Name)]
+public sealed class SqliteServerTests(SqliteServerFixture fixture) : ServerScenarios(fixture);
 
-public sealed class PostgresServerTests(PostgresServerFixture fixture) : ServerScenarios(fixture), IClassFixture<PostgresServerFixture>;
+[Collection(PostgresServerCollection.Name)]
+public sealed class PostgresServerTests(PostgresServerFixture fixture) : ServerScenarios(fixture);

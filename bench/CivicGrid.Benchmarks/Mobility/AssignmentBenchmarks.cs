@@ -1,6 +1,9 @@
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CivicGrid.Mobility.Assignment;
 using CivicGrid.Mobility.Networks;
 
@@ -12,7 +15,7 @@ namespace CivicGrid.Benchmarks.Mobility;
 /// 0.62 / 0.95 / 1.56 / 1.87 / 2.40 s to 1e-4 … 1e-12 (PEERS.md).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(InProcessShortConfig))]
 public class ChicagoSketchAssignmentBenchmarks
 {
     private AssignmentNetwork _network = null!;
@@ -49,4 +52,12 @@ public class ChicagoSketchAssignmentBenchmarks
             .First(a => a.Key == "CivicGrid.RepositoryRoot").Value!;
         return Path.GetFullPath(Path.Combine(root, "..", "shared", "data"));
     }
+}
+
+/// <summary>One short in-process job: rebuilding the benchmark project per job is too slow on the shared VM.</summary>
+public sealed class InProcessShortConfig : ManualConfig
+{
+    public InProcessShortConfig() =>
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3));
 }

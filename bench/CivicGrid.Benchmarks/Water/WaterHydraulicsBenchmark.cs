@@ -62,7 +62,7 @@ public class WaterHydraulicsBenchmark
         info.ArgumentList.Add(script);
         info.ArgumentList.Add("bench");
         info.ArgumentList.Add(inp);
-        info.ArgumentList.Add("3");
+        info.ArgumentList.Add(Network is "Net3" or "Net6" or "Realistic10k" ? "3" : "1");
         using var p = Process.Start(info)!;
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();

@@ -31,6 +31,7 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
     private readonly HashSet<string> _unsynced = new(StringComparer.Ordinal);
     private long _durable;
     private bool _disposed;
+    private bool _failed;
 
     /// <summary>Opens (or creates) the log in <paramref name="directory"/>, recovering from any crash.</summary>
     public FileSystemLogStorage(string directory)
@@ -148,9 +149,23 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
         }
         lock (_gate)
         {
+            if (_failed)
+            {
+                throw new IOException("an earlier write to the log failed; reopen the log to recover it");
+            }
             var first = _durable;
-            _wal.Write(buffer);
-            _wal.Flush(flushToDisk: true);
+            try
+            {
+                _wal.Write(buffer);
+                _wal.Flush(flushToDisk: true);
+            }
+            catch (IOException)
+            {
+                // After a failed write or fsync the file's state is unknown: refuse further appends, so nothing
+                // is ever acknowledged behind a damaged record. Reopening scans the file and cuts the damage off.
+                _failed = true;
+                throw;
+            }
             for (var i = 0; i < entries.Count; i++)
             {
                 _pending.Add((entries[i], leaves[i]));

@@ -6,6 +6,7 @@ using CivicGrid.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -34,6 +35,13 @@ public static class ServerSetup
         builder.WebHost.UseStaticWebAssets();
         services.AddCivicGridPlatform(configuration);
         builder.AddCivicGridOrleans();
+
+        // Sign-in cookies must survive restarts and be readable by every instance behind a load balancer:
+        // keep the keys with the data (or in a shared folder named by CivicGrid:DataProtection:KeysDirectory).
+        var keys = configuration["CivicGrid:DataProtection:KeysDirectory"] is { Length: > 0 } shared
+            ? shared
+            : Path.Combine(configuration.ReadPlatformOptions().DataDirectoryFullPath, "keys");
+        services.AddDataProtection().SetApplicationName("CivicGrid").PersistKeysToFileSystem(new DirectoryInfo(keys));
 
         AddAuthentication(services, configuration);
         services.AddAuthorization(CivicGridPolicies.AddTo);

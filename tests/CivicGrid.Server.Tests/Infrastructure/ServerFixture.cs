@@ -11,7 +11,7 @@ public enum TestStorage
 }
 
 /// <summary>
-/// One running server per test class: a temporary data directory and, for PostgreSQL, a fresh database.
+/// One running server per test collection: a temporary data directory and, for PostgreSQL, a fresh database.
 /// Started on first use so that a missing PostgreSQL skips the tests instead of failing the fixture.
 /// </summary>
 public abstract class ServerFixture(TestStorage storage) : IAsyncLifetime
@@ -70,3 +70,17 @@ public abstract class ServerFixture(TestStorage storage) : IAsyncLifetime
 public sealed class SqliteServerFixture() : ServerFixture(TestStorage.Sqlite);
 
 public sealed class PostgresServerFixture() : ServerFixture(TestStorage.PostgreSQL);
+
+/// <summary>Test classes that share one server on SQLite (one start instead of one per class).</summary>
+[CollectionDefinition(Name)]
+public sealed class SqliteServerCollection : ICollectionFixture<SqliteServerFixture>
+{
+    public const string Name = "Server on SQLite";
+}
+
+/// <summary>Test classes that share one server on a fresh PostgreSQL database.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresServerCollection : ICollectionFixture<PostgresServerFixture>
+{
+    public const string Name = "Server on PostgreSQL";
+}
