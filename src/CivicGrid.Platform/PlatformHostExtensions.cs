@@ -48,7 +48,7 @@ public static class PlatformHostExtensions
             else
             {
                 silo.Services.AddGrainStorage(GrainStorageNames.CivicGrid,
-                    (_, _) => new SqliteGrainStorage(options.SqliteGrainStatePath, options.ServiceId));
+                    (sp, _) => new SqliteGrainStorage(options.SqliteGrainStatePath, options.ServiceId, sp.GetService<TimeProvider>()));
             }
 
             if (options.Clustering == OrleansClustering.AdoNet)

@@ -13,6 +13,7 @@ public sealed class HomePageTests(CivicGridBrowserFixture server) : IClassFixtur
         await page.GotoAsync(server.Url(""));
         Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
+        await SaveScreenshotAsync(page, "login.png");
     }
 
     [Fact]
@@ -32,12 +33,7 @@ public sealed class HomePageTests(CivicGridBrowserFixture server) : IClassFixtur
             await Assertions.Expect(page.Locator("nav.nav").GetByRole(AriaRole.Link, new() { Name = module, Exact = true })).ToBeVisibleAsync();
         }
 
-        var screenshots = Environment.GetEnvironmentVariable("CIVICGRID_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(screenshots))
-        {
-            Directory.CreateDirectory(screenshots);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "home.png"), FullPage = true });
-        }
+        await SaveScreenshotAsync(page, "home.png");
     }
 
     [Fact]
@@ -62,6 +58,17 @@ public sealed class HomePageTests(CivicGridBrowserFixture server) : IClassFixtur
             await page.WaitForURLAsync(url => url.EndsWith(path, StringComparison.Ordinal));
             await Assertions.Expect(page.Locator("main h1").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        }
+    }
+
+    // CIVICGRID_SCREENSHOTS=/some/folder keeps full-page screenshots for a person to look at.
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("CIVICGRID_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
         }
     }
 }

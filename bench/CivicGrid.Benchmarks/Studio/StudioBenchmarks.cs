@@ -44,8 +44,8 @@ public class StudioBenchmarks
         {
             var working = rng.NextDouble() < 0.6;
             csv.Append(CultureInfo.InvariantCulture, $"r{i},{(rng.NextDouble() < 0.5 ? "men" : "women")},{15 + rng.Next(70)},")
-               .Append(CultureInfo.InvariantCulture, $"{380 + rng.Next(120)},{(working ? rng.Next(120) : 0)},{(working ? 300 + rng.Next(240) : 0)},")
-               .Append(CultureInfo.InvariantCulture, $"{rng.Next(240)},{(rng.NextDouble() < 0.3 ? rng.Next(120) : 0)},")
+               .Append(CultureInfo.InvariantCulture, $"{380 + rng.Next(120)},{(working ? rng.Next(120) : 0)},{(working ? 300 + rng.Next(180) : 0)},")
+               .Append(CultureInfo.InvariantCulture, $"{rng.Next(180)},{(rng.NextDouble() < 0.3 ? rng.Next(60) : 0)},")
                .Append(rng.NextDouble() < 0.2 ? string.Empty : rng.Next(60).ToString(CultureInfo.InvariantCulture))
                .Append('\n');
         }

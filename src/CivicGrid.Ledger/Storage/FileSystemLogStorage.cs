@@ -179,7 +179,20 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
     {
         lock (_gate)
         {
-            IntegratePending(writeTiles: true, writeEdge: true);
+            if (_failed)
+            {
+                throw new IOException("an earlier write to the log failed; reopen the log to recover it");
+            }
+            try
+            {
+                IntegratePending(writeTiles: true, writeEdge: true);
+            }
+            catch (IOException)
+            {
+                // The in-memory tree may be half updated: stop here; reopening rebuilds it from the write-ahead file.
+                _failed = true;
+                throw;
+            }
             return (IntegratedSize, _range.Root());
         }
     }
@@ -372,6 +385,14 @@ public sealed class FileSystemLogStorage : ILogStorage, ITileStore
         }
         lock (_gate)
         {
+            if (_failed)
+            {
+                // Not a clean shutdown: without the marker the next open rebuilds everything from the write-ahead file.
+                _wal.Dispose();
+                _lock.Dispose();
+                _disposed = true;
+                return;
+            }
             IntegratePending(writeTiles: true, writeEdge: true);
             _wal.Flush(flushToDisk: true);
             _wal.Dispose();

@@ -16,10 +16,14 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _connectionString;
     private readonly string _serviceId;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private volatile bool _schemaReady;
 
-    public SqliteGrainStorage(string databasePath, string serviceId)
+    /// <param name="databasePath">The SQLite file (created with its folder when missing).</param>
+    /// <param name="serviceId">Orleans service id; state is keyed by it.</param>
+    /// <param name="time">Clock for the rows' modification time (the system clock when null).</param>
+    public SqliteGrainStorage(string databasePath, string serviceId, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
@@ -35,6 +39,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         _serviceId = serviceId;
+        _time = time ?? TimeProvider.System;
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -92,7 +97,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         }
         AddKey(command, stateName, grainId);
         command.Parameters.AddWithValue("$p", payload);
-        command.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$t", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         var rows = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         if (rows != 1)
         {

@@ -74,3 +74,20 @@ public class PabulibTests
         Assert.Equal(new[] { 5, 2, 1, 0, 3, 4 }, order);
     }
 }
+
+public class PbBallotRulesTests
+{
+    private static readonly PbElection Election = PabulibReader.Parse(
+        "META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\na;60\nb;30\nc;20\nVOTES\nvoter_id;vote\n1;a\n", "x.pb");
+
+    [Fact]
+    public void Decidim_rules_accept_a_valid_ballot_and_name_each_violation()
+    {
+        var rules = new PbBallotRules { MinProjects = 2, MaxProjects = 2, ThresholdPercent = 70m };
+        Assert.Empty(rules.Check(Election, ["a", "b"]));
+        Assert.Contains(rules.Check(Election, ["a"]), p => p.Contains("at least 2", StringComparison.Ordinal));
+        Assert.Contains(rules.Check(Election, ["b", "c"]), p => p.Contains("70 %", StringComparison.Ordinal));
+        Assert.Contains(rules.Check(Election, ["a", "b", "c"]), p => p.Contains("more than 100", StringComparison.Ordinal));
+        Assert.Contains(rules.Check(Election, ["a", "z"]), p => p.Contains("unknown project 'z'", StringComparison.Ordinal));
+    }
+}
