@@ -63,9 +63,11 @@ public sealed class WaterCommands : ICommandGroup
     {
         var input = new Argument<FileInfo>("network") { Description = "EPANET .inp file" };
         var series = new Option<FileInfo?>("--series") { Description = "Write pressure and flow at every hydraulic step to this CSV (file's units)" };
+        var repeat = new Option<int>("--repeat") { Description = "Run the simulation this many times and report the fastest (benchmarking)", DefaultValueFactory = _ => 1 };
         var cmd = new Command("simulate", "Run an extended-period hydraulic simulation");
         cmd.Arguments.Add(input);
         cmd.Options.Add(series);
+        cmd.Options.Add(repeat);
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;
@@ -119,6 +121,14 @@ public sealed class WaterCommands : ICommandGroup
                 csv?.Dispose();
             }
             watch.Stop();
+            var best = watch.Elapsed.TotalMilliseconds;
+            for (var r = 1; r < parse.GetValue(repeat); r++)
+            {
+                var again = Stopwatch.StartNew();
+                var rerun = new HydraulicSimulation(network);
+                rerun.Run();
+                best = Math.Min(best, again.Elapsed.TotalMilliseconds);
+            }
             var converged = steps.All(s => s.Converged);
             var summary = new
             {
@@ -130,7 +140,7 @@ public sealed class WaterCommands : ICommandGroup
                 Iterations = sim.TotalIterations,
                 MaxIterations = steps.Max(s => s.Iterations),
                 DurationS = sim.DurationSeconds,
-                ElapsedMs = watch.Elapsed.TotalMilliseconds,
+                ElapsedMs = best,
                 FlowUnits = net.Units.FlowUnitName,
                 PressureUnits = net.Units.PressureUnitName,
                 Warnings = sim.Warnings.Select(w => new { TimeS = w.TimeSeconds, w.Code, w.Message, Elements = w.ElementIds.Take(20).ToArray() }).ToArray(),
@@ -148,7 +158,7 @@ public sealed class WaterCommands : ICommandGroup
                 table.AddRow("status", converged ? "[green]converged[/]" : "[red]unbalanced[/]");
                 table.AddRow("nodes / links", $"{net.NodeCount} / {net.LinkCount}");
                 table.AddRow("steps / iterations", $"{steps.Count} / {sim.TotalIterations}");
-                table.AddRow("elapsed", $"{watch.Elapsed.TotalMilliseconds:F1} ms");
+                table.AddRow("elapsed", $"{best:F1} ms");
                 table.AddRow("warnings", sim.Warnings.Count.ToString(CultureInfo.InvariantCulture));
                 console.Write(table);
                 foreach (var w in sim.Warnings.Take(10))
