@@ -30,6 +30,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   log "installing Chromium (Debian packages chromium, fonts-noto-cjk)…"
   apt_install chromium fonts-noto-cjk || log "could not install Chromium: browser tests will skip (or fail in CI)"
 fi
+# epanet-js (EPANET 2.3.5 as WebAssembly) is the water engine's reference generator and peer.
+if [ ! -d bench/peers/water/node_modules/epanet-js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    log "installing epanet-js (npm) for the water validation…"
+    (cd bench/peers/water && npm ci --no-audit --no-fund --silent >/dev/null 2>&1) || log "could not install epanet-js: the all-networks water comparison will skip"
+  else
+    log "npm not found: the all-networks water comparison will skip"
+  fi
+fi
 if command -v chromium >/dev/null 2>&1; then export CIVICGRID_CHROMIUM=${CIVICGRID_CHROMIUM:-$(command -v chromium)}; fi
 
 # --- a throw-away PostgreSQL cluster on loopback ----------------------------------------------------------

@@ -144,7 +144,6 @@ public class InpReaderWriterTests
         var runs = 0;
         for (var trial = 0; trial < 200; trial++)
         {
-            var chars = text.ToCharArray().ToList();
             var mutations = 1 + rng.Next(4);
             var s = text;
             for (var m = 0; m < mutations; m++)

@@ -360,6 +360,12 @@ public static class InpReader
 
         private void ReadTank(Line l)
         {
+            if (l.Tokens.Length is 2 or 3)
+            {
+                // EPANET reads a [TANKS] line with only an elevation (and head pattern) as a reservoir.
+                ReadReservoir(l);
+                return;
+            }
             Require(l, 6, "ID elevation initlevel minlevel maxlevel diameter [minvol] [volcurve] [overflow]");
             var t = new Tank
             {
