@@ -76,3 +76,21 @@ public class MobilitySignalsCommandTests
         Assert.All(rows, r => Assert.True(r.GetProperty("average_delay_seconds").GetDouble() >= 0));
     }
 }
+
+public class MobilityDarpCommandTests
+{
+    [Fact]
+    public async Task Darp_with_json_reports_a_feasible_solution_no_cheaper_than_best_known()
+    {
+        var instance = ReferenceData.Require("mobility/darp/a2-16.txt");
+        var result = await CliRunner.RunAsync("mobility", "darp", instance, "--iterations", "50", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("feasible").GetBoolean());
+        Assert.Equal(16, root.GetProperty("served_requests").GetInt32());
+        Assert.InRange(root.GetProperty("vehicles_used").GetInt32(), 1, 2);
+        // Best known a2-16 cost 294.25 (Ropke et al. 2007, data README); a heuristic cannot go below it.
+        Assert.True(root.GetProperty("cost").GetDouble() >= 294.25 - 0.01);
+    }
+}

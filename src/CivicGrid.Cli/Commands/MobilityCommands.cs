@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CivicGrid.Mobility.Assignment;
 using CivicGrid.Mobility.Networks;
+using CivicGrid.Mobility.RidePooling;
 using CivicGrid.Mobility.Signals;
 using Spectre.Console;
 
@@ -15,7 +16,74 @@ public sealed class MobilityCommands : ICommandGroup
         var command = new Command("mobility", "Road traffic: equilibrium assignment and signal control");
         command.Subcommands.Add(BuildAssign());
         command.Subcommands.Add(BuildSignals());
+        command.Subcommands.Add(BuildDarp());
         return command;
+    }
+
+    private static Command BuildDarp()
+    {
+        var file = new Argument<FileInfo>("instance") { Description = "Cordeau (2006) dial-a-ride instance (a*.txt)" };
+        var iterations = new Option<int>("--iterations") { Description = "Remove-and-reinsert improvement iterations", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed of the improvement search", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("darp", "Solve a dial-a-ride instance by insertion and improvement, and check the solution");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(iterations);
+        cmd.Options.Add(seed);
+        cmd.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            if (parse.GetValue(iterations) < 0)
+            {
+                return CliOutput.Error(parse, "--iterations must not be negative");
+            }
+            DarpInstance instance;
+            try
+            {
+                instance = DarpReader.Read(path.FullName);
+            }
+            catch (DarpFormatException e)
+            {
+                return CliOutput.Error(parse, e.Message);
+            }
+            catch (IOException e)
+            {
+                return CliOutput.Error(parse, e.Message);
+            }
+            var result = new DarpInsertionHeuristic(instance).Solve(parse.GetValue(iterations), parse.GetValue(seed));
+            var check = DarpChecker.Check(instance, result.Solution);
+            if (parse.GetValue(CliOutput.Json))
+            {
+                CliOutput.WriteJson(new
+                {
+                    instance = instance.Name,
+                    cost = check.Cost,
+                    vehiclesUsed = check.VehiclesUsed,
+                    vehicles = instance.Vehicles,
+                    servedRequests = check.ServedRequests,
+                    requests = instance.Requests,
+                    feasible = check.Feasible,
+                    violations = check.Violations,
+                    routes = result.Solution.Routes,
+                });
+            }
+            else
+            {
+                var table = new Table().AddColumn("quantity").AddColumn(new TableColumn("value").RightAligned());
+                table.AddRow("instance", Markup.Escape(instance.Name));
+                table.AddRow("cost", check.Cost.ToString("F2", CultureInfo.InvariantCulture));
+                table.AddRow("vehicles used", string.Create(CultureInfo.InvariantCulture, $"{check.VehiclesUsed} of {instance.Vehicles}"));
+                table.AddRow("served requests", string.Create(CultureInfo.InvariantCulture, $"{check.ServedRequests} of {instance.Requests}"));
+                table.AddRow("feasible", check.Feasible ? "yes" : "no");
+                var console = CliOutput.Human(parse);
+                console.Write(table);
+                foreach (var v in check.Violations)
+                {
+                    console.MarkupLine($"[yellow]{Markup.Escape(v)}[/]");
+                }
+            }
+            return check.Feasible ? CliOutput.Ok : CliOutput.Failed;
+        });
+        return cmd;
     }
 
     private static Command BuildSignals()
