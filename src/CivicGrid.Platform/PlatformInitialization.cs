@@ -56,6 +56,13 @@ public static class PlatformInitializationExtensions
                 // WAL lets readers and one writer work side by side; the setting persists in the file.
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct).ConfigureAwait(false);
             }
+            foreach (var module in sp.GetServices<IModuleDatabase>())
+            {
+                foreach (var migration in await module.MigrateAsync(sp, ct).ConfigureAwait(false))
+                {
+                    pending.Add($"{module.Module}:{migration}");
+                }
+            }
 
             var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var role in PlatformRoles.All)
