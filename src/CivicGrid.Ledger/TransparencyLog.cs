@@ -12,6 +12,13 @@ public sealed record TransparencyLogOptions
 {
     /// <summary>Most entries written and fsynced together (group commit).</summary>
     public int MaxBatchSize { get; init; } = 4096;
+
+    /// <summary>
+    /// When true (default) every signed checkpoint is written to the storage as the published one. When false
+    /// checkpoints are signed and kept in memory only, and a publisher (for instance one that first collects
+    /// witness cosignatures) decides what the storage publishes.
+    /// </summary>
+    public bool PublishToStorage { get; init; } = true;
 }
 
 /// <summary>
@@ -122,6 +129,9 @@ public sealed class TransparencyLog : IAsyncDisposable
     /// <summary>The entry at <paramref name="index"/>.</summary>
     public byte[] ReadEntry(long index) => _storage.ReadEntry(index);
 
+    /// <summary>The storage behind the log (tiles, the published checkpoint).</summary>
+    public ILogStorage Storage => _storage;
+
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
@@ -179,7 +189,10 @@ public sealed class TransparencyLog : IAsyncDisposable
         }
         var checkpoint = new Checkpoint(_signer.Name, size, root);
         var note = SignedCheckpoint.Sign(checkpoint, _signer);
-        _storage.PublishCheckpoint(note);
+        if (_options.PublishToStorage)
+        {
+            _storage.PublishCheckpoint(note);
+        }
         var signed = SignedCheckpoint.OpenForLog(Encoding.UTF8.GetBytes(note), _signer.VerifierKey);
         List<TaskCompletionSource<SignedCheckpoint>> ready;
         lock (_checkpointGate)

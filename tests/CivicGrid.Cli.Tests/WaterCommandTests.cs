@@ -44,6 +44,40 @@ public class WaterCommandTests
     }
 
     [Fact]
+    public async Task Run_writes_chlorine_quality_that_matches_the_epanet_reference()
+    {
+        var inp = ReferenceData.Require("water/networks/Net1.inp");
+        var reference = File.ReadAllLines(ReferenceData.Require("water/reference/Net1.quality_chlorine.csv"));
+        using var folder = RepositoryPaths.CreateTempFolder();
+        var csv = Path.Combine(folder.Path, "net1-quality.csv");
+        var result = await CliRunner.RunAsync("water", "run", inp, "--quality", csv, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var quality = doc.RootElement.GetProperty("quality");
+        Assert.Equal("chemical", quality.GetProperty("kind").GetString());
+        Assert.InRange(quality.GetProperty("max").GetDouble(), 0.99, 1.0 + 1e-9);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal("time_s," + string.Join(',', reference[0].Split(',').Skip(1).Select(id => "C:" + id)), lines[0]);
+        // EPANET 2.3.5 chlorine at node 32 at 24 h (the last row of the reference), within |a−b| ≤ 1e-4 + 0.01·|b|.
+        var theirs = reference[^1].Split(',');
+        var mine = lines.Last(l => l.StartsWith(theirs[0] + ",", StringComparison.Ordinal)).Split(',');
+        var a = double.Parse(mine[9], CultureInfo.InvariantCulture);
+        var b = double.Parse(theirs[9], CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(a - b) <= 1e-4 + (0.01 * Math.Abs(b)), $"{a} vs {b}");
+    }
+
+    [Fact]
+    public async Task Quality_output_for_a_network_without_quality_is_an_error()
+    {
+        using var folder = RepositoryPaths.CreateTempFolder();
+        var inp = Path.Combine(folder.Path, "noq.inp");
+        File.WriteAllText(inp, "[JUNCTIONS]\nJ1 10 5\n[RESERVOIRS]\nR 50\n[PIPES]\nP1 R J1 100 12 100 0 OPEN\n[TIMES]\nDURATION 2:00\n[END]\n");
+        var result = await CliRunner.RunAsync("water", "simulate", inp, "--quality", Path.Combine(folder.Path, "q.csv"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no water quality", result.StdErr + result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Malformed_file_exits_2_with_file_line_and_reason()
     {
         using var folder = RepositoryPaths.CreateTempFolder();

@@ -55,8 +55,10 @@ public class LineRatingAndPowerFlowTests
     {
         var pc = MatpowerReader.ReadFile(ReferenceData.Require("energy/cases/case14.m"));
         var free = AcPowerFlow.Solve(pc);
-        // Generator 2 (bus 2) produces ≈ 43.6 MVAr; cap it at 30.
+        // Generator 2 (bus 2) produces ≈ 43.6 MVAr; cap it at 30. The slack's own range (Qmin 0, it absorbs ≈ 16.5)
+        // is widened so that only generator 2 binds (ReactiveLimitTests covers a moving slack).
         pc.Generators[1].QmaxMVAr = 30;
+        pc.Generators[0].QminMVAr = -100;
         var limited = AcPowerFlow.Solve(pc, new PowerFlowOptions { EnforceReactiveLimits = true });
         Assert.True(limited.Converged);
         Assert.Contains(1, limited.ReactiveLimitedGenerators);

@@ -86,7 +86,7 @@ public class AnalysisTests
         // (300 + 20 + 180) kg CO2e over 250 kg of outputs, allocated by mass: 2 kg CO2e per kg.
         Assert.Equal(2.0, FootprintAggregator.IntensityKgCo2ePerKg(f.Registry, "cu"), 12);
         var pf = FootprintAggregator.ForLot(f.Registry, "cu", ChainFixture.T0.AddDays(3));
-        Assert.Equal("2", pf.Pcf.PcfExcludingBiogenicCO2Withdrawal);
+        Assert.Equal("2", pf.Pcf.PcfExcludingBiogenicUptake);
         Assert.Equal("3.0.0", pf.SpecVersion);
         Assert.Equal("kilogram", pf.Pcf.DeclaredUnitOfMeasurement);
         Assert.Equal(["urn:civicgrid:lot:cu"], pf.ProductIds);

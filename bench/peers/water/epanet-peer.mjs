@@ -2,17 +2,19 @@
 //
 //   node epanet-peer.mjs series NET.inp OUT.csv     pressures/flows at every hydraulic step (file units),
 //                                                   header time_s,P:<node>…,Q:<link>…; summary JSON on stdout
+//   node epanet-peer.mjs quality NET.inp OUT.csv    node quality (file units) at every time the quality solver
+//                                                   reports (ENrunQ), header time_s,C:<node>…,L:<link>…
 //   node epanet-peer.mjs bench NET.inp [REPEATS]    CPU time of a full extended-period run (open excluded),
 //                                                   minimum of REPEATS; JSON on stdout
 //
 // Generated references are written wherever the caller says (tests use a temp folder); none are committed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { Project, Workspace, NodeProperty, LinkProperty, CountType, AnalysisStatistic } from "epanet-js";
+import { Project, Workspace, NodeProperty, LinkProperty, CountType, AnalysisStatistic, InitHydOption } from "epanet-js";
 
 const [mode, inp, arg] = process.argv.slice(2);
 if (!mode || !inp) {
-  console.error("usage: node epanet-peer.mjs series NET.inp OUT.csv | bench NET.inp [REPEATS]");
+  console.error("usage: node epanet-peer.mjs series|quality NET.inp OUT.csv | bench NET.inp [REPEATS]");
   process.exit(2);
 }
 
@@ -59,6 +61,32 @@ if (mode === "series") {
   });
   writeFileSync(arg, rows.join("\n") + "\n");
   console.log(JSON.stringify({ file: basename(inp), nodes, links, ...summary }));
+  model.close();
+} else if (mode === "quality") {
+  const model = open();
+  const nodes = model.getCount(CountType.NodeCount);
+  const links = model.getCount(CountType.LinkCount);
+  const header = ["time_s"];
+  for (let i = 1; i <= nodes; i++) header.push("C:" + model.getNodeId(i));
+  for (let k = 1; k <= links; k++) header.push("L:" + model.getLinkId(k));
+  const rows = [header.join(",")];
+  model.solveH();
+  model.openQ();
+  model.initQ(InitHydOption.NoSave);
+  let tstep = 0;
+  let steps = 0;
+  do {
+    const t = model.runQ();
+    steps++;
+    const row = [String(t)];
+    for (let i = 1; i <= nodes; i++) row.push(String(model.getNodeValue(i, NodeProperty.Quality)));
+    for (let k = 1; k <= links; k++) row.push(String(model.getLinkValue(k, LinkProperty.LinkQual)));
+    rows.push(row.join(","));
+    tstep = model.nextQ();
+  } while (tstep > 0);
+  model.closeQ();
+  writeFileSync(arg, rows.join("\n") + "\n");
+  console.log(JSON.stringify({ file: basename(inp), nodes, links, steps }));
   model.close();
 } else if (mode === "bench") {
   const repeats = Number(arg ?? 3);

@@ -5,11 +5,13 @@ using System.Text;
 using CivicGrid.Water.Hydraulics;
 using CivicGrid.Water.Inp;
 using CivicGrid.Water.Model;
+using CivicGrid.Water.Quality;
 using Spectre.Console;
 
 namespace CivicGrid.Cli.Commands;
 
-/// <summary><c>civicgrid water simulate|report|convert</c>: EPANET-compatible hydraulics on <c>.inp</c> files.</summary>
+/// <summary><c>civicgrid water simulate|report|convert|generate</c>: EPANET-compatible hydraulics and water quality
+/// on <c>.inp</c> files.</summary>
 public sealed class WaterCommands : ICommandGroup
 {
     public Command Build()
@@ -45,11 +47,18 @@ public sealed class WaterCommands : ICommandGroup
 
     private static bool TryCreate(ParseResult parse, WaterNetwork network, string file, out HydraulicSimulation sim, out int exit)
     {
+        var ok = TryCreateWithQuality(parse, network, file, out var quality, out exit);
+        sim = ok ? quality.Hydraulics : null!;
+        return ok;
+    }
+
+    private static bool TryCreateWithQuality(ParseResult parse, WaterNetwork network, string file, out WaterQualitySimulation sim, out int exit)
+    {
         sim = null!;
         exit = CliOutput.Ok;
         try
         {
-            sim = new HydraulicSimulation(network);
+            sim = new WaterQualitySimulation(network);
             return true;
         }
         catch (InpFormatException e)
@@ -63,19 +72,28 @@ public sealed class WaterCommands : ICommandGroup
     {
         var input = new Argument<FileInfo>("network") { Description = "EPANET .inp file" };
         var series = new Option<FileInfo?>("--series") { Description = "Write pressure and flow at every hydraulic step to this CSV (file's units)" };
+        var qualityOut = new Option<FileInfo?>("--quality") { Description = "Write node water quality (chemical, age in hours or trace in %) at every hydraulic step to this CSV" };
         var repeat = new Option<int>("--repeat") { Description = "Run the simulation this many times and report the fastest (benchmarking)", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("simulate", "Run an extended-period hydraulic simulation");
+        var cmd = new Command("simulate", "Run an extended-period hydraulic and water-quality simulation");
+        cmd.Aliases.Add("run");
         cmd.Arguments.Add(input);
         cmd.Options.Add(series);
+        cmd.Options.Add(qualityOut);
         cmd.Options.Add(repeat);
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryLoad(parse, file, out var network, out var exit) || !TryCreate(parse, network, file.Name, out var sim, out exit))
+            if (!TryLoad(parse, file, out var network, out var exit) || !TryCreateWithQuality(parse, network, file.Name, out var quality, out exit))
             {
                 return exit;
             }
+            var sim = quality.Hydraulics;
             var seriesFile = parse.GetValue(series);
+            var qualityFile = parse.GetValue(qualityOut);
+            if (qualityFile is not null && quality.Kind == QualityType.None)
+            {
+                return CliOutput.Error(parse, $"{file.Name}: the network asks for no water quality analysis (set QUALITY in [OPTIONS] and a duration > 0)");
+            }
             StreamWriter? csv = null;
             var net = sim.Network;
             var line = new StringBuilder();
@@ -93,12 +111,39 @@ public sealed class WaterCommands : ICommandGroup
                 }
                 csv.Write(line.Append('\n').ToString());
             }
+            StreamWriter? qcsv = null;
+            var qline = new StringBuilder();
+            if (qualityFile is not null)
+            {
+                qcsv = new StreamWriter(qualityFile.FullName, false, new UTF8Encoding(false));
+                qline.Append("time_s");
+                foreach (var id in net.NodeIdList)
+                {
+                    qline.Append(",C:").Append(id);
+                }
+                qcsv.Write(qline.Append('\n').ToString());
+            }
+            var qualityMin = double.MaxValue;
+            var qualityMax = double.MinValue;
             var watch = Stopwatch.StartNew();
             IReadOnlyList<HydraulicStepInfo> steps;
             try
             {
-                steps = sim.Run(info =>
+                steps = quality.Run(info =>
                 {
+                    if (quality.Kind != QualityType.None)
+                    {
+                        qline.Clear();
+                        qline.Append(info.TimeSeconds.ToString(CultureInfo.InvariantCulture));
+                        for (var n = 0; n < net.NodeCount; n++)
+                        {
+                            var c = quality.NodeQuality(n);
+                            qualityMin = Math.Min(qualityMin, c);
+                            qualityMax = Math.Max(qualityMax, c);
+                            qline.Append(',').Append(c.ToString("G9", CultureInfo.InvariantCulture));
+                        }
+                        qcsv?.Write(qline.Append('\n').ToString());
+                    }
                     if (csv is null)
                     {
                         return;
@@ -119,6 +164,7 @@ public sealed class WaterCommands : ICommandGroup
             finally
             {
                 csv?.Dispose();
+                qcsv?.Dispose();
             }
             watch.Stop();
             var best = watch.Elapsed.TotalMilliseconds;
@@ -145,6 +191,16 @@ public sealed class WaterCommands : ICommandGroup
                 PressureUnits = net.Units.PressureUnitName,
                 Warnings = sim.Warnings.Select(w => new { TimeS = w.TimeSeconds, w.Code, w.Message, Elements = w.ElementIds.Take(20).ToArray() }).ToArray(),
                 Series = seriesFile?.FullName,
+                Quality = quality.Kind == QualityType.None ? null : new
+                {
+                    Kind = quality.Kind.ToString().ToLowerInvariant(),
+                    quality.Units,
+                    StepS = quality.QualityStepSeconds,
+                    Min = qualityMin,
+                    Max = qualityMax,
+                    MassBalanceRatio = quality.MassBalance.Ratio,
+                    Series = qualityFile?.FullName,
+                },
             };
             if (parse.GetValue(CliOutput.Json))
             {
@@ -160,6 +216,11 @@ public sealed class WaterCommands : ICommandGroup
                 table.AddRow("steps / iterations", $"{steps.Count} / {sim.TotalIterations}");
                 table.AddRow("elapsed", $"{best:F1} ms");
                 table.AddRow("warnings", sim.Warnings.Count.ToString(CultureInfo.InvariantCulture));
+                if (quality.Kind != QualityType.None)
+                {
+                    table.AddRow("quality", Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"{quality.Kind.ToString().ToLowerInvariant()} {qualityMin:G4}–{qualityMax:G4} {quality.Units}, mass balance {quality.MassBalance.Ratio:F4}")));
+                }
                 console.Write(table);
                 foreach (var w in sim.Warnings.Take(10))
                 {

@@ -237,15 +237,7 @@ public sealed class Issue
     public void SetStatus(Actor operatorActor, IssueStatus next, string? note, DateTimeOffset at)
     {
         RequireRole(operatorActor, ActorRole.Operator, "change the status of");
-        var allowed = (Status, next) switch
-        {
-            (IssueStatus.Open, IssueStatus.Planned) => true,
-            (IssueStatus.Planned, IssueStatus.InProgress) => true,
-            (IssueStatus.InProgress, IssueStatus.Done) => true,
-            (IssueStatus.Open or IssueStatus.Planned or IssueStatus.InProgress, IssueStatus.Declined) => true,
-            _ => false,
-        };
-        if (!allowed)
+        if (!IsAllowedTransition(Status, next))
         {
             throw new IssueRuleException($"an issue cannot go from {Status} to {next}");
         }
@@ -259,6 +251,24 @@ public sealed class Issue
         }
         _audit.Add(new AuditEntry(at, operatorActor.Id, operatorActor.Role, $"status {Status} -> {next}", note?.Trim()));
         Status = next;
+    }
+
+    /// <summary>The accountability steps an operator may take: Open → Planned → InProgress → Done, or Declined before Done.</summary>
+    public static bool IsAllowedTransition(IssueStatus from, IssueStatus to) => (from, to) switch
+    {
+        (IssueStatus.Open, IssueStatus.Planned) => true,
+        (IssueStatus.Planned, IssueStatus.InProgress) => true,
+        (IssueStatus.InProgress, IssueStatus.Done) => true,
+        (IssueStatus.Open or IssueStatus.Planned or IssueStatus.InProgress, IssueStatus.Declined) => true,
+        _ => false,
+    };
+
+    /// <summary>Trending score of supports and comments at the given times (see <see cref="TrendingScore(DateTimeOffset)"/>).</summary>
+    public static double TrendingScore(IEnumerable<DateTimeOffset> supports, IEnumerable<DateTimeOffset> comments, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(supports);
+        ArgumentNullException.ThrowIfNull(comments);
+        return supports.Sum(at => Decay(now - at)) + comments.Sum(at => 0.5 * Decay(now - at));
     }
 
     /// <summary>Trending score at <paramref name="now"/>: supports and comments of the last week, newer ones weighing more (half-life one day).</summary>

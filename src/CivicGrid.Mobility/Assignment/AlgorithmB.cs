@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace CivicGrid.Mobility.Assignment;
@@ -6,56 +7,128 @@ namespace CivicGrid.Mobility.Assignment;
 /// Static user equilibrium by Algorithm B (Dial 2006): one acyclic bush per origin, shortest and longest used
 /// paths found by a sweep in the bush's topological order, and Newton flow shifts from the longest to the
 /// shortest path segment below each node. Origins are processed in a fixed order, so results are deterministic.
+/// With several <see cref="VehicleClass"/>es there is one bush per class and origin, flows are in passenger-car
+/// equivalents (PCE), and each class sees the shared BPR time plus its own toll/distance weights, with its
+/// prohibited links closed: the Beckmann program <c>Σ∫t(x) + Σ_k Σ_a fixed_ka·y_ka</c> over PCE flows
+/// <c>y_ka</c> has exactly the per-class user equilibrium as its optimum.
 /// </summary>
 public sealed class AlgorithmB
 {
     private readonly AssignmentNetwork _net;
     private readonly int _n;
     private readonly int _m;
-    private readonly int[] _origins;
+    private readonly int[] _origins;        // per bush: origin zone
+    private readonly int[] _bushClass;      // per bush: vehicle class
+    private readonly int _classCount;
+    private readonly double[][] _classDemand; // per class: PCE demand, zone × zone
+    private readonly double[] _pce;
+    private readonly double[]? _extra;      // [class * m + link]: class cost minus network cost (+∞ when prohibited)
+    private readonly double[] _classCost;   // [class * m + link]; the same array as _cost without classes
+    private readonly double[] _classFlow;   // [class * m + link], PCE
     private readonly double[] _originFlow;  // [originIndex * m + link]
     private readonly bool[] _inBush;        // [originIndex * m + link]
     private readonly int[] _order;          // [originIndex * n + k], reachable nodes in topological order
     private readonly int[] _orderCount;
+    private readonly int[] _bushIn;         // [originIndex * m + e], in-bush links grouped by head in topological order
+    private readonly int[] _bushInStart;    // [originIndex * (n + 1) + k], start of the k-th node's group in _bushIn
     private readonly double[] _flow;
     private readonly double[] _cost;
     private readonly double[] _deriv;
-    private readonly double[] _minLabel;
-    private readonly double[] _maxLabel;
-    private readonly int[] _minPred;
-    private readonly int[] _maxPred;
-    private readonly int[] _position;
-    private readonly int[] _indegree;
     private readonly double[] _nodeFlow;
-    private readonly List<int> _added = [];
-    private readonly int[] _queue;
-    private readonly int[] _visited;
     private readonly bool[] _active;
-    private int _visitStamp;
+    private readonly Workspace _main;
+    private readonly ConcurrentBag<Workspace> _pool = [];
 
     public AlgorithmB(AssignmentNetwork network)
+        : this(network, null)
+    {
+    }
+
+    /// <summary>
+    /// Multi-class assignment: <paramref name="classes"/> replace the network's own demand. Each class's cost on a
+    /// link is the BPR time of the total PCE flow plus its own toll and distance weights (the network's weights
+    /// when the class gives none).
+    /// </summary>
+    public AlgorithmB(AssignmentNetwork network, IReadOnlyList<VehicleClass>? classes)
     {
         ArgumentNullException.ThrowIfNull(network);
         _net = network;
         _n = network.NodeCount;
         _m = network.LinkCount;
-        _origins = GapEvaluator.OriginsWithDemand(network);
+        var z = network.ZoneCount;
+        _cost = new double[_m];
+        if (classes is null)
+        {
+            _classCount = 1;
+            _classDemand = [network.Demand];
+            _pce = [1];
+            _classCost = _cost;
+        }
+        else
+        {
+            if (classes.Count == 0)
+            {
+                throw new ArgumentException("at least one vehicle class is needed", nameof(classes));
+            }
+            _classCount = classes.Count;
+            _classDemand = new double[_classCount][];
+            _pce = new double[_classCount];
+            _extra = new double[_classCount * _m];
+            _classCost = new double[_classCount * _m];
+            for (var k = 0; k < _classCount; k++)
+            {
+                var c = classes[k];
+                ArgumentNullException.ThrowIfNull(c);
+                if (c.Demand.Length != z * z)
+                {
+                    throw new ArgumentException($"class '{c.Name}' has {c.Demand.Length} demand entries; {z * z} (zones²) expected", nameof(classes));
+                }
+                if (!(c.PassengerCarEquivalent > 0 && double.IsFinite(c.PassengerCarEquivalent)))
+                {
+                    throw new ArgumentException($"class '{c.Name}' has passenger-car equivalent {c.PassengerCarEquivalent}; it must be positive", nameof(classes));
+                }
+                _pce[k] = c.PassengerCarEquivalent;
+                _classDemand[k] = new double[z * z];
+                for (var i = 0; i < z * z; i++)
+                {
+                    _classDemand[k][i] = c.Demand[i] * c.PassengerCarEquivalent;
+                }
+                var w = c.Weights ?? network.Weights;
+                for (var a = 0; a < _m; a++)
+                {
+                    _extra[(k * _m) + a] = (w.TollFactor * network.Toll[a]) + (w.DistanceFactor * network.Length[a]) - network.WeightedFixedCost(a);
+                }
+                foreach (var a in c.ProhibitedLinks ?? [])
+                {
+                    ArgumentOutOfRangeException.ThrowIfNegative(a);
+                    ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(a, _m);
+                    _extra[(k * _m) + a] = double.PositiveInfinity;
+                }
+            }
+        }
+        _classFlow = _classCount == 1 ? new double[_m] : new double[_classCount * _m];
+        var origins = new List<int>();
+        var bushClass = new List<int>();
+        for (var k = 0; k < _classCount; k++)
+        {
+            foreach (var o in GapEvaluator.OriginsWithDemand(_classDemand[k], z))
+            {
+                origins.Add(o);
+                bushClass.Add(k);
+            }
+        }
+        _origins = [.. origins];
+        _bushClass = [.. bushClass];
         _originFlow = new double[_origins.Length * _m];
         _inBush = new bool[_origins.Length * _m];
         _order = new int[_origins.Length * _n];
         _orderCount = new int[_origins.Length];
+        _bushIn = new int[_origins.Length * _m];
+        _bushInStart = new int[_origins.Length * (_n + 1)];
         _flow = new double[_m];
-        _cost = new double[_m];
         _deriv = new double[_m];
-        _minLabel = new double[_n];
-        _maxLabel = new double[_n];
-        _minPred = new int[_n];
-        _maxPred = new int[_n];
-        _position = new int[_n];
-        _indegree = new int[_n];
         _nodeFlow = new double[_n];
-        _queue = new int[_n];
-        _visited = new int[_n];
+        _main = new Workspace(_n);
         _active = new bool[_origins.Length];
     }
 
@@ -81,10 +154,17 @@ public sealed class AlgorithmB
             // Bushes whose largest node gap is far below the current average excess cost are left alone
             // in this iteration's extra sweeps, so the work goes where the gap is.
             var threshold = double.IsFinite(aec) ? aec * SkipFraction : 0;
+            // Bush structure depends only on the costs at the start of the iteration and each origin's own
+            // arrays, so it is updated in parallel; flow shifts change shared link costs and stay sequential
+            // in origin order, which keeps the result bit-for-bit deterministic.
+            Parallel.For(0, _origins.Length, RentWorkspace, (oi, _, w) =>
+            {
+                UpdateBush(oi, w);
+                return w;
+            }, _pool.Add);
             for (var oi = 0; oi < _origins.Length; oi++)
             {
-                UpdateBush(oi);
-                _active[oi] = ShiftFlows(oi, 0);
+                _active[oi] = ShiftFlows(oi, 0, _main);
             }
             for (var s = 0; s < InnerSweeps; s++)
             {
@@ -93,7 +173,7 @@ public sealed class AlgorithmB
                 {
                     if (_active[oi])
                     {
-                        _active[oi] = ShiftFlows(oi, threshold);
+                        _active[oi] = ShiftFlows(oi, threshold, _main);
                         any |= _active[oi];
                     }
                 }
@@ -103,8 +183,8 @@ public sealed class AlgorithmB
                 }
             }
             RecomputeLinkFlows();
-            (gap, aec, _, _) = gapEval.Evaluate(_flow, _cost);
-            var objective = _net.Objective(_flow);
+            (gap, aec) = EvaluateGap(gapEval);
+            var objective = Objective();
             var it = new AssignmentIteration(iteration, gap, aec, objective, clock.Elapsed.TotalMilliseconds);
             history.Add(it);
             options.Progress?.Invoke(it);
@@ -114,27 +194,90 @@ public sealed class AlgorithmB
                 break;
             }
         }
-        return new AssignmentResult((double[])_flow.Clone(), (double[])_cost.Clone(), _net.Objective(_flow), gap, aec, iteration, converged, history);
+        var result = new AssignmentResult((double[])_flow.Clone(), (double[])_cost.Clone(), Objective(), gap, aec, iteration, converged, history);
+        if (_extra is null)
+        {
+            return result;
+        }
+        var classFlows = new double[_classCount][];
+        var classCosts = new double[_classCount][];
+        for (var k = 0; k < _classCount; k++)
+        {
+            classFlows[k] = new double[_m];
+            for (var a = 0; a < _m; a++)
+            {
+                classFlows[k][a] = _classFlow[(k * _m) + a] / _pce[k];
+            }
+            classCosts[k] = _classCost.AsSpan(k * _m, _m).ToArray();
+        }
+        return result with { ClassLinkFlows = classFlows, ClassLinkCosts = classCosts };
+    }
+
+    private (double Gap, double Aec) EvaluateGap(GapEvaluator gapEval)
+    {
+        if (_extra is null)
+        {
+            var (g, e, _, _) = gapEval.Evaluate(_flow, _cost);
+            return (g, e);
+        }
+        // Per class: flows on prohibited links are zero, so their infinite cost is left out of the total.
+        double tstt = 0, sptt = 0, demand = 0;
+        for (var k = 0; k < _classCount; k++)
+        {
+            for (var a = 0; a < _m; a++)
+            {
+                var y = _classFlow[(k * _m) + a];
+                if (y > 0)
+                {
+                    tstt += y * _classCost[(k * _m) + a];
+                }
+            }
+            sptt += gapEval.ShortestPathCost(_classCost.AsSpan(k * _m, _m).ToArray(), _classDemand[k]);
+            foreach (var q in _classDemand[k])
+            {
+                demand += q;
+            }
+        }
+        return ((tstt - sptt) / sptt, demand > 0 ? (tstt - sptt) / demand : 0);
+    }
+
+    private double Objective()
+    {
+        var z = _net.Objective(_flow);
+        if (_extra is not null)
+        {
+            for (var i = 0; i < _classFlow.Length; i++)
+            {
+                if (_classFlow[i] > 0)
+                {
+                    z += _extra[i] * _classFlow[i];
+                }
+            }
+        }
+        return z;
     }
 
     /// <summary>
     /// Select-link analysis after <see cref="Solve"/>: the demand of each origin–destination pair that uses
     /// <paramref name="link"/>, splitting flow at every bush merge in proportion to the origin's approach flows.
-    /// Returns a dense zone-by-zone matrix like <see cref="AssignmentNetwork.Demand"/>.
+    /// Returns a dense zone-by-zone matrix like <see cref="AssignmentNetwork.Demand"/>, in vehicles of
+    /// <paramref name="vehicleClass"/> (the index in the class list; 0 without classes).
     /// </summary>
-    public double[] SelectLink(int link)
+    public double[] SelectLink(int link, int vehicleClass = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(vehicleClass);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(vehicleClass, _classCount);
         ArgumentOutOfRangeException.ThrowIfNegative(link);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(link, _m);
         var z = _net.ZoneCount;
         var result = new double[z * z];
-        var share = _minLabel; // scratch: share of the flow arriving at a node that used the link
+        var share = _main.MinLabel; // scratch: share of the flow arriving at a node that used the link
         for (var oi = 0; oi < _origins.Length; oi++)
         {
             var baseLink = oi * _m;
             var baseNode = oi * _n;
             var origin = _origins[oi];
-            if (_originFlow[baseLink + link] <= 0)
+            if (_bushClass[oi] != vehicleClass || _originFlow[baseLink + link] <= 0)
             {
                 continue;
             }
@@ -157,7 +300,7 @@ public sealed class AlgorithmB
             }
             for (var d = 0; d < z; d++)
             {
-                var q = _net.Demand[(origin * z) + d];
+                var q = _classDemand[vehicleClass][(origin * z) + d] / _pce[vehicleClass];
                 if (q > 0 && d != origin)
                 {
                     result[(origin * z) + d] = q * share[d];
@@ -172,6 +315,13 @@ public sealed class AlgorithmB
         _flow[a] = x;
         _cost[a] = _net.Cost(a, x);
         _deriv[a] = _net.Derivative(a, x);
+        if (_extra is not null)
+        {
+            for (var k = 0; k < _classCount; k++)
+            {
+                _classCost[(k * _m) + a] = _cost[a] + _extra[(k * _m) + a];
+            }
+        }
     }
 
     private void Initialise()
@@ -185,18 +335,21 @@ public sealed class AlgorithmB
         for (var oi = 0; oi < _origins.Length; oi++)
         {
             var o = _origins[oi];
-            tree.Run(o, _cost);
+            var cls = _bushClass[oi];
+            tree.Run(o, _classCost.AsSpan(cls * _m, _m));
             var baseLink = oi * _m;
             var baseNode = oi * _n;
             Array.Clear(_nodeFlow);
             for (var d = 0; d < z; d++)
             {
-                var q = _net.Demand[(o * z) + d];
+                var q = _classDemand[cls][(o * z) + d];
                 if (q > 0 && d != o)
                 {
                     if (double.IsPositiveInfinity(tree.Distance[d]))
                     {
-                        throw new AssignmentException($"zone {d + 1} cannot be reached from zone {o + 1}");
+                        throw new AssignmentException(_extra is null
+                            ? $"zone {d + 1} cannot be reached from zone {o + 1}"
+                            : $"zone {d + 1} cannot be reached from zone {o + 1} by vehicle class {cls}");
                     }
                     _nodeFlow[d] += q;
                 }
@@ -211,6 +364,7 @@ public sealed class AlgorithmB
                 }
             }
             _orderCount[oi] = tree.SettledCount;
+            BuildBushInLists(oi);
             for (var k = tree.SettledCount - 1; k > 0; k--)
             {
                 var v = tree.SettleOrder[k];
@@ -230,9 +384,19 @@ public sealed class AlgorithmB
     private void RecomputeLinkFlows()
     {
         Array.Clear(_flow);
+        Array.Clear(_classFlow);
         for (var oi = 0; oi < _origins.Length; oi++)
         {
             var span = _originFlow.AsSpan(oi * _m, _m);
+            var target = _classFlow.AsSpan(_bushClass[oi] * _m, _m);
+            for (var a = 0; a < _m; a++)
+            {
+                target[a] += span[a];
+            }
+        }
+        for (var k = 0; k < _classCount; k++)
+        {
+            var span = _classFlow.AsSpan(k * _m, _m);
             for (var a = 0; a < _m; a++)
             {
                 _flow[a] += span[a];
@@ -246,60 +410,56 @@ public sealed class AlgorithmB
 
     // Shortest (over all bush links) and longest (over used bush links) path labels in topological order.
     // Returns the largest difference between longest used and shortest path cost over the bush's nodes.
-    private double ComputeLabels(int oi)
+    private double ComputeLabels(int oi, Workspace w)
     {
         var gap = 0.0;
         var baseLink = oi * _m;
         var baseNode = oi * _n;
         var count = _orderCount[oi];
-        var inStart = _net.InStart;
-        var inLinks = _net.InLinks;
         var tail = _net.Tail;
         var origin = _order[baseNode];
-        _minLabel[origin] = 0;
-        _maxLabel[origin] = 0;
-        _minPred[origin] = -1;
-        _maxPred[origin] = -1;
-        _position[origin] = 0;
+        w.MinLabel[origin] = 0;
+        w.MaxLabel[origin] = 0;
+        w.MinPred[origin] = -1;
+        w.MaxPred[origin] = -1;
+        w.Position[origin] = 0;
+        var bushIn = _bushIn;
+        var startBase = oi * (_n + 1);
+        var cost = _classCost;
+        var cb = _bushClass[oi] * _m;
         for (var k = 1; k < count; k++)
         {
             var j = _order[baseNode + k];
-            _position[j] = k;
+            w.Position[j] = k;
             var lo = double.PositiveInfinity;
             var hi = double.NegativeInfinity;
             int loPred = -1, hiPred = -1;
-            for (var e = inStart[j]; e < inStart[j + 1]; e++)
+            var end = baseLink + _bushInStart[startBase + k + 1];
+            for (var e = baseLink + _bushInStart[startBase + k]; e < end; e++)
             {
-                var a = inLinks[e];
-                if (!_inBush[baseLink + a])
-                {
-                    continue;
-                }
+                var a = bushIn[e];
                 var i = tail[a];
-                var c = _cost[a];
-                var viaMin = _minLabel[i] + c;
+                var c = cost[cb + a];
+                var viaMin = w.MinLabel[i] + c;
                 if (viaMin < lo)
                 {
                     lo = viaMin;
                     loPred = a;
                 }
-                if (_originFlow[baseLink + a] > 0)
+                if (_originFlow[baseLink + a] > 0 && (w.MaxPred[i] >= 0 || i == origin))
                 {
-                    var viaMax = _maxLabel[i] + c;
-                    if (_maxPred[i] >= 0 || i == origin)
+                    var viaMax = w.MaxLabel[i] + c;
+                    if (viaMax > hi)
                     {
-                        if (viaMax > hi)
-                        {
-                            hi = viaMax;
-                            hiPred = a;
-                        }
+                        hi = viaMax;
+                        hiPred = a;
                     }
                 }
             }
-            _minLabel[j] = lo;
-            _minPred[j] = loPred;
-            _maxLabel[j] = hi;
-            _maxPred[j] = hiPred;
+            w.MinLabel[j] = lo;
+            w.MinPred[j] = loPred;
+            w.MaxLabel[j] = hi;
+            w.MaxPred[j] = hiPred;
             if (hiPred >= 0 && hi - lo > gap)
             {
                 gap = hi - lo;
@@ -308,13 +468,13 @@ public sealed class AlgorithmB
         return gap;
     }
 
-    private void UpdateBush(int oi)
+    private void UpdateBush(int oi, Workspace w)
     {
         var baseLink = oi * _m;
         var baseNode = oi * _n;
         var origin = _order[baseNode];
         var count = _orderCount[oi];
-        ComputeLabels(oi);
+        ComputeLabels(oi, w);
         // Drop unused links, keeping the shortest-path tree so every node stays reachable.
         for (var k = 1; k < count; k++)
         {
@@ -322,7 +482,7 @@ public sealed class AlgorithmB
             for (var e = _net.InStart[j]; e < _net.InStart[j + 1]; e++)
             {
                 var a = _net.InLinks[e];
-                if (_inBush[baseLink + a] && _originFlow[baseLink + a] <= 0 && a != _minPred[j])
+                if (_inBush[baseLink + a] && _originFlow[baseLink + a] <= 0 && a != w.MinPred[j])
                 {
                     _inBush[baseLink + a] = false;
                     _originFlow[baseLink + a] = 0;
@@ -333,50 +493,76 @@ public sealed class AlgorithmB
         for (var k = 0; k < count; k++)
         {
             var j = _order[baseNode + k];
-            if (_maxPred[j] < 0)
+            if (w.MaxPred[j] < 0)
             {
-                _maxLabel[j] = _minLabel[j];
+                w.MaxLabel[j] = w.MinLabel[j];
             }
         }
-        _added.Clear();
+        w.Added.Clear();
         // Strict criterion: a shortcut for shortest paths that also goes forward in longest-path labels.
-        AddShortcuts(oi, origin, count, strict: true);
-        if (_added.Count == 0)
+        AddShortcuts(oi, origin, count, strict: true, w);
+        if (w.Added.Count == 0)
         {
-            AddShortcuts(oi, origin, count, strict: false);
+            AddShortcuts(oi, origin, count, strict: false, w);
         }
-        if (_added.Count > 0 && !TopologicalSort(oi))
+        if (w.Added.Count > 0 && !TopologicalSort(oi, w))
         {
             // The mixed labels can close a cycle: re-add the candidates one by one, each only when its tail
             // cannot be reached from its head inside the bush.
-            foreach (var a in _added)
+            foreach (var a in w.Added)
             {
                 _inBush[baseLink + a] = false;
             }
-            foreach (var a in _added)
+            foreach (var a in w.Added)
             {
-                if (!Reaches(oi, _net.Head[a], _net.Tail[a]))
+                if (!Reaches(oi, _net.Head[a], _net.Tail[a], w))
                 {
                     _inBush[baseLink + a] = true;
                 }
             }
-            if (!TopologicalSort(oi))
+            if (!TopologicalSort(oi, w))
             {
                 throw new InvalidOperationException($"bush of zone {origin + 1} lost its topological order");
             }
         }
+        BuildBushInLists(oi);
     }
 
-    private bool Reaches(int oi, int from, int to)
+    // The label sweeps visit only bush links; grouping them by head in topological order once per bush update
+    // keeps the eleven sweeps per iteration off the full backward star and the membership flags.
+    private void BuildBushInLists(int oi)
     {
         var baseLink = oi * _m;
-        _visitStamp++;
+        var baseNode = oi * _n;
+        var startBase = oi * (_n + 1);
+        var count = _orderCount[oi];
+        var idx = 0;
+        for (var k = 0; k < count; k++)
+        {
+            var j = _order[baseNode + k];
+            _bushInStart[startBase + k] = idx;
+            for (var e = _net.InStart[j]; e < _net.InStart[j + 1]; e++)
+            {
+                var a = _net.InLinks[e];
+                if (_inBush[baseLink + a])
+                {
+                    _bushIn[baseLink + idx++] = a;
+                }
+            }
+        }
+        _bushInStart[startBase + count] = idx;
+    }
+
+    private bool Reaches(int oi, int from, int to, Workspace w)
+    {
+        var baseLink = oi * _m;
+        w.VisitStamp++;
         var top = 0;
-        _queue[top++] = from;
-        _visited[from] = _visitStamp;
+        w.Queue[top++] = from;
+        w.Visited[from] = w.VisitStamp;
         while (top > 0)
         {
-            var i = _queue[--top];
+            var i = w.Queue[--top];
             if (i == to)
             {
                 return true;
@@ -385,19 +571,20 @@ public sealed class AlgorithmB
             {
                 var a = _net.OutLinks[e];
                 var j = _net.Head[a];
-                if (_inBush[baseLink + a] && _visited[j] != _visitStamp)
+                if (_inBush[baseLink + a] && w.Visited[j] != w.VisitStamp)
                 {
-                    _visited[j] = _visitStamp;
-                    _queue[top++] = j;
+                    w.Visited[j] = w.VisitStamp;
+                    w.Queue[top++] = j;
                 }
             }
         }
         return false;
     }
 
-    private void AddShortcuts(int oi, int origin, int count, bool strict)
+    private void AddShortcuts(int oi, int origin, int count, bool strict, Workspace w)
     {
         var baseLink = oi * _m;
+        var cb = _bushClass[oi] * _m;
         var baseNode = oi * _n;
         for (var k = 0; k < count; k++)
         {
@@ -406,8 +593,8 @@ public sealed class AlgorithmB
             {
                 continue;
             }
-            var ui = _maxLabel[i];
-            var li = _minLabel[i];
+            var ui = w.MaxLabel[i];
+            var li = w.MinLabel[i];
             for (var e = _net.OutStart[i]; e < _net.OutStart[i + 1]; e++)
             {
                 var a = _net.OutLinks[e];
@@ -416,20 +603,21 @@ public sealed class AlgorithmB
                     continue;
                 }
                 var j = _net.Head[a];
-                if (j == origin || double.IsPositiveInfinity(_minLabel[j]))
+                if (j == origin || double.IsPositiveInfinity(w.MinLabel[j]))
                 {
                     continue;
                 }
-                if (ui < _maxLabel[j] && (!strict || li + _cost[a] < _minLabel[j]))
+                var c = _classCost[cb + a];
+                if (ui < w.MaxLabel[j] && double.IsFinite(c) && (!strict || li + c < w.MinLabel[j]))
                 {
                     _inBush[baseLink + a] = true;
-                    _added.Add(a);
+                    w.Added.Add(a);
                 }
             }
         }
     }
 
-    private bool TopologicalSort(int oi)
+    private bool TopologicalSort(int oi, Workspace w)
     {
         var baseLink = oi * _m;
         var baseNode = oi * _n;
@@ -445,25 +633,25 @@ public sealed class AlgorithmB
                     deg++;
                 }
             }
-            _indegree[j] = deg;
+            w.Indegree[j] = deg;
         }
         // Kahn's algorithm; the order is replaced only when every reachable node got a place.
         var origin = _order[baseNode];
         var head = 0;
         var tailQ = 0;
-        _queue[tailQ++] = origin;
+        w.Queue[tailQ++] = origin;
         while (head < tailQ)
         {
-            var i = _queue[head++];
+            var i = w.Queue[head++];
             for (var e = _net.OutStart[i]; e < _net.OutStart[i + 1]; e++)
             {
                 var a = _net.OutLinks[e];
                 if (_inBush[baseLink + a])
                 {
                     var j = _net.Head[a];
-                    if (--_indegree[j] == 0)
+                    if (--w.Indegree[j] == 0)
                     {
-                        _queue[tailQ++] = j;
+                        w.Queue[tailQ++] = j;
                     }
                 }
             }
@@ -472,41 +660,42 @@ public sealed class AlgorithmB
         {
             return false;
         }
-        Array.Copy(_queue, 0, _order, baseNode, count);
+        Array.Copy(w.Queue, 0, _order, baseNode, count);
         return true;
     }
 
     // One pass of Newton shifts in descending topological order; returns false when the bush's largest
     // node gap is already below the threshold and nothing was done.
-    private bool ShiftFlows(int oi, double threshold)
+    private bool ShiftFlows(int oi, double threshold, Workspace w)
     {
         var baseLink = oi * _m;
+        var cb = _bushClass[oi] * _m;
         var baseNode = oi * _n;
         var count = _orderCount[oi];
         var tail = _net.Tail;
-        if (ComputeLabels(oi) <= threshold)
+        if (ComputeLabels(oi, w) <= threshold)
         {
             return false;
         }
         for (var k = count - 1; k > 0; k--)
         {
             var j = _order[baseNode + k];
-            if (_maxPred[j] < 0 || _maxPred[j] == _minPred[j] && _maxLabel[j] - _minLabel[j] <= 0)
+            if (w.MaxPred[j] < 0 || w.MaxPred[j] == w.MinPred[j] && w.MaxLabel[j] - w.MinLabel[j] <= 0)
             {
                 continue;
             }
             // Divergence node: walk both trees back, always stepping the node later in topological order.
-            var p = tail[_minPred[j]];
-            var q = tail[_maxPred[j]];
+            var p = tail[w.MinPred[j]];
+            var q = tail[w.MaxPred[j]];
             while (p != q)
             {
-                if (_position[p] > _position[q])
+                if (w.Position[p] > w.Position[q])
                 {
-                    p = tail[_minPred[p]];
+                    p = tail[w.MinPred[p]];
                 }
                 else
                 {
-                    q = tail[_maxPred[q]];
+                    q = tail[w.MaxPred[q]];
                 }
             }
             var div = p;
@@ -514,15 +703,15 @@ public sealed class AlgorithmB
             var maxShift = double.PositiveInfinity;
             for (var v = j; v != div;)
             {
-                var a = _minPred[v];
-                cMin += _cost[a];
+                var a = w.MinPred[v];
+                cMin += _classCost[cb + a];
                 dMin += _deriv[a];
                 v = tail[a];
             }
             for (var v = j; v != div;)
             {
-                var a = _maxPred[v];
-                cMax += _cost[a];
+                var a = w.MaxPred[v];
+                cMax += _classCost[cb + a];
                 dMax += _deriv[a];
                 var f = _originFlow[baseLink + a];
                 if (f < maxShift)
@@ -541,7 +730,7 @@ public sealed class AlgorithmB
             var all = dx >= maxShift;
             for (var v = j; v != div;)
             {
-                var a = _maxPred[v];
+                var a = w.MaxPred[v];
                 var f = _originFlow[baseLink + a];
                 var nf = all && f <= maxShift ? 0 : f - dx;
                 _originFlow[baseLink + a] = nf;
@@ -550,12 +739,38 @@ public sealed class AlgorithmB
             }
             for (var v = j; v != div;)
             {
-                var a = _minPred[v];
+                var a = w.MinPred[v];
                 _originFlow[baseLink + a] += dx;
                 SetFlow(a, _flow[a] + dx);
                 v = tail[a];
             }
         }
         return true;
+    }
+
+    private Workspace RentWorkspace() => _pool.TryTake(out var w) ? w : new Workspace(_n);
+
+    /// <summary>Per-thread node labels and scratch for one bush at a time.</summary>
+    private sealed class Workspace(int nodes)
+    {
+        public readonly double[] MinLabel = new double[nodes];
+
+        public readonly double[] MaxLabel = new double[nodes];
+
+        public readonly int[] MinPred = new int[nodes];
+
+        public readonly int[] MaxPred = new int[nodes];
+
+        public readonly int[] Position = new int[nodes];
+
+        public readonly int[] Indegree = new int[nodes];
+
+        public readonly int[] Queue = new int[nodes];
+
+        public readonly int[] Visited = new int[nodes];
+
+        public readonly List<int> Added = [];
+
+        public int VisitStamp;
     }
 }

@@ -23,8 +23,11 @@ public sealed class AssignmentNetwork
     private readonly int[] _intPower;
     private readonly double[] _fixed;
 
-    private AssignmentNetwork(int nodes, int zones, int firstThru, int[] tail, int[] head, double[] fft, double[] coef, double[] power, double[] fixedCost, double[] demand)
+    private AssignmentNetwork(int nodes, int zones, int firstThru, int[] tail, int[] head, double[] fft, double[] coef, double[] power, double[] fixedCost, double[] demand, double[] toll, double[] length, GeneralisedCostWeights weights)
     {
+        Toll = toll;
+        Length = length;
+        Weights = weights;
         NodeCount = nodes;
         ZoneCount = zones;
         FirstThruNode = firstThru;
@@ -47,6 +50,15 @@ public sealed class AssignmentNetwork
     }
 
     public int NodeCount { get; }
+
+    /// <summary>Toll per link (TNTP units), kept so vehicle classes can weigh it differently.</summary>
+    public double[] Toll { get; }
+
+    /// <summary>Length per link (TNTP units).</summary>
+    public double[] Length { get; }
+
+    /// <summary>The generalised-cost weights included in <see cref="Cost"/>.</summary>
+    public GeneralisedCostWeights Weights { get; }
 
     public int LinkCount { get; }
 
@@ -104,6 +116,8 @@ public sealed class AssignmentNetwork
         var coef = new double[m];
         var power = new double[m];
         var fixedCost = new double[m];
+        var toll = new double[m];
+        var length = new double[m];
         for (var a = 0; a < m; a++)
         {
             var l = network.Links[a];
@@ -113,10 +127,42 @@ public sealed class AssignmentNetwork
             power[a] = l.Power;
             coef[a] = l.FreeFlowTime == 0 || l.B == 0 ? 0 : l.FreeFlowTime * l.B / Math.Pow(l.Capacity, l.Power);
             fixedCost[a] = (weights.TollFactor * l.Toll) + (weights.DistanceFactor * l.Length);
+            toll[a] = l.Toll;
+            length[a] = l.Length;
         }
         var firstThru = Math.Min(network.FirstThruNode - 1, network.Zones);
-        return new AssignmentNetwork(network.Nodes, network.Zones, Math.Max(firstThru, 0), tail, head, fft, coef, power, fixedCost, trips.ToMatrix());
+        return new AssignmentNetwork(network.Nodes, network.Zones, Math.Max(firstThru, 0), tail, head, fft, coef, power, fixedCost, trips.ToMatrix(), toll, length, weights);
     }
+
+    /// <summary>
+    /// The same links and demand with new end nodes, plus extra constant-cost links (turn movements) appended after
+    /// the original ones; used by <see cref="TurnExpandedNetwork"/>.
+    /// </summary>
+    internal AssignmentNetwork WithTopology(int nodes, int[] tail, int[] head, double[] extraConstantCost)
+    {
+        var m = LinkCount;
+        var total = tail.Length;
+        var fft = new double[total];
+        var coef = new double[total];
+        var power = new double[total];
+        var fixedCost = new double[total];
+        var toll = new double[total];
+        var length = new double[total];
+        Array.Copy(_fft, fft, m);
+        Array.Copy(_coef, coef, m);
+        Array.Copy(_power, power, m);
+        Array.Copy(_fixed, fixedCost, m);
+        Array.Copy(Toll, toll, m);
+        Array.Copy(Length, length, m);
+        for (var a = m; a < total; a++)
+        {
+            fixedCost[a] = extraConstantCost[a - m];
+        }
+        return new AssignmentNetwork(nodes, ZoneCount, FirstThruNode, tail, head, fft, coef, power, fixedCost, Demand, toll, length, Weights);
+    }
+
+    /// <summary>The toll and length part of the link's generalised cost under the network's own weights.</summary>
+    public double WeightedFixedCost(int a) => (Weights.TollFactor * Toll[a]) + (Weights.DistanceFactor * Length[a]);
 
     /// <summary>True when paths of <paramref name="origin"/> may not leave <paramref name="node"/> (a zone that is not the origin).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

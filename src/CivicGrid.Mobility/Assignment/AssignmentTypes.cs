@@ -29,7 +29,28 @@ public sealed record AssignmentResult(
     double AverageExcessCost,
     int Iterations,
     bool Converged,
-    IReadOnlyList<AssignmentIteration> History);
+    IReadOnlyList<AssignmentIteration> History)
+{
+    /// <summary>Multi-class runs: link flows per vehicle class in vehicles (not PCE); null for a single class.</summary>
+    public IReadOnlyList<double[]>? ClassLinkFlows { get; init; }
+
+    /// <summary>Multi-class runs: each class's generalised link cost (+∞ on its prohibited links).</summary>
+    public IReadOnlyList<double[]>? ClassLinkCosts { get; init; }
+}
+
+/// <summary>
+/// A vehicle class of a multi-class assignment: its own demand (vehicles, dense zone-by-zone like
+/// <see cref="AssignmentNetwork.Demand"/>), its passenger-car equivalent (how much capacity one vehicle takes),
+/// its own toll/distance weights (the network's when null) and links it may not use (0-based).
+/// </summary>
+public sealed record VehicleClass(string Name, double[] Demand)
+{
+    public double PassengerCarEquivalent { get; init; } = 1;
+
+    public GeneralisedCostWeights? Weights { get; init; }
+
+    public IReadOnlyCollection<int>? ProhibitedLinks { get; init; }
+}
 
 /// <summary>Raised when demand cannot be assigned (a destination unreachable from its origin).</summary>
 public sealed class AssignmentException : Exception

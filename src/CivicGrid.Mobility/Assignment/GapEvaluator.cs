@@ -25,13 +25,20 @@ public sealed class GapEvaluator
     public static int[] OriginsWithDemand(AssignmentNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        return OriginsWithDemand(network.Demand, network.ZoneCount);
+    }
+
+    /// <summary>Zones (0-based) that send any demand in a dense zone-by-zone matrix.</summary>
+    public static int[] OriginsWithDemand(double[] demand, int zones)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
         var list = new List<int>();
-        var z = network.ZoneCount;
+        var z = zones;
         for (var o = 0; o < z; o++)
         {
             for (var d = 0; d < z; d++)
             {
-                if (d != o && network.Demand[(o * z) + d] > 0)
+                if (d != o && demand[(o * z) + d] > 0)
                 {
                     list.Add(o);
                     break;
@@ -75,5 +82,40 @@ public sealed class GapEvaluator
         }
         var total = _net.TotalDemand;
         return ((tstt - sptt) / sptt, total > 0 ? (tstt - sptt) / total : 0, tstt, sptt);
+    }
+
+    /// <summary>
+    /// Shortest-path total cost of a demand matrix under the given link costs (infinite cost closes a link):
+    /// <c>Σ_od q_od · dist_od</c>, parallel over origins and summed in origin order.
+    /// </summary>
+    public double ShortestPathCost(double[] costs, double[] demand)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        ArgumentNullException.ThrowIfNull(demand);
+        var z = _net.ZoneCount;
+        var origins = OriginsWithDemand(demand, z);
+        var perOrigin = new double[origins.Length];
+        Parallel.For(0, origins.Length, i =>
+        {
+            var o = origins[i];
+            var tree = _trees.Value!;
+            tree.Run(o, costs);
+            var s = 0.0;
+            for (var d = 0; d < z; d++)
+            {
+                var q = demand[(o * z) + d];
+                if (q > 0 && d != o)
+                {
+                    s += q * tree.Distance[d];
+                }
+            }
+            perOrigin[i] = s;
+        });
+        var sum = 0.0;
+        foreach (var s in perOrigin)
+        {
+            sum += s;
+        }
+        return sum;
     }
 }

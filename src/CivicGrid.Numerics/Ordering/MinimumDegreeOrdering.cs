@@ -67,6 +67,9 @@ public static class MinimumDegreeOrdering
         private readonly int[] _degree;
         private readonly int[] _mark;
         private int _stamp;
+        // Per element: live members outside the current Lp, valid when _externalStamp matches the current stamp.
+        private readonly int[] _external;
+        private readonly int[] _externalStamp;
         // Bucket queue of degrees with doubly-linked lists.
         private readonly int[] _head;
         private readonly int[] _next;
@@ -82,6 +85,8 @@ public static class MinimumDegreeOrdering
             _absorbed = new bool[_n];
             _degree = new int[_n];
             _mark = new int[_n];
+            _external = new int[_n];
+            _externalStamp = new int[_n];
             _head = new int[_n + 1];
             _next = new int[_n];
             _prev = new int[_n];
@@ -127,6 +132,7 @@ public static class MinimumDegreeOrdering
             if (++_stamp == int.MaxValue)
             {
                 Array.Clear(_mark);
+                Array.Clear(_externalStamp);
                 _stamp = 1;
             }
             return _stamp;
@@ -210,7 +216,7 @@ public static class MinimumDegreeOrdering
 
                 // Approximate external degree: |Lp \ v| + |vars(v)| + sum over other elements of |Le \ Lp|.
                 var lpCount = lp.Count;
-                var external = ExternalSizes(lp, s);
+                ExternalSizes(lp, s);
                 foreach (var v in lp)
                 {
                     long d = lpCount - 1 + _vars[v].Count;
@@ -218,7 +224,7 @@ public static class MinimumDegreeOrdering
                     {
                         if (e != p)
                         {
-                            d += external.TryGetValue(e, out var x) ? x : _members[e].Count;
+                            d += _externalStamp[e] == s ? _external[e] : _members[e].Count;
                         }
                     }
                     var remaining = _n - k - 1;
@@ -236,14 +242,13 @@ public static class MinimumDegreeOrdering
         }
 
         // For each element touching Lp, the number of its live members outside Lp.
-        private Dictionary<int, int> ExternalSizes(List<int> lp, int s)
+        private void ExternalSizes(List<int> lp, int s)
         {
-            var result = new Dictionary<int, int>();
             foreach (var v in lp)
             {
                 foreach (var e in _elems[v])
                 {
-                    if (result.ContainsKey(e))
+                    if (_externalStamp[e] == s)
                     {
                         continue;
                     }
@@ -264,10 +269,10 @@ public static class MinimumDegreeOrdering
                         }
                     }
                     members.RemoveRange(w, members.Count - w);
-                    result[e] = outside;
+                    _external[e] = outside;
+                    _externalStamp[e] = s;
                 }
             }
-            return result;
         }
     }
 }

@@ -13,6 +13,9 @@ public static class ApiSetup
         api.MapRegionEndpoints();
         api.MapAssetEndpoints();
         api.MapDecisionEndpoints();
+        api.MapLedgerEndpoints();
         api.MapAccountApiEndpoints();
+        api.MapParticipationEndpoints();
+        api.MapMobilityEndpoints();
     }
 }

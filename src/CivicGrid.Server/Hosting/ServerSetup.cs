@@ -35,6 +35,7 @@ public static class ServerSetup
         builder.WebHost.UseStaticWebAssets();
         services.AddCivicGridPlatform(configuration);
         builder.AddCivicGridOrleans();
+        services.AddLedgerServer();
 
         // Sign-in cookies must survive restarts and be readable by every instance behind a load balancer:
         // keep the keys with the data (or in a shared folder named by CivicGrid:DataProtection:KeysDirectory).
@@ -56,6 +57,8 @@ public static class ServerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ServerMetrics>();
         services.AddScoped<CityStatusQuery>();
+        services.AddParticipation();
+        services.AddMobility();
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 

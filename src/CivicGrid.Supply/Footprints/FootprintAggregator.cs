@@ -22,16 +22,20 @@ public static class FootprintAggregator
         return record.EmbodiedEmissionsKgCo2e / record.Lot.MassKilograms;
     }
 
-    /// <summary>The PACT v3 footprint of one lot, declared per kilogram, issued by its current holder.</summary>
-    public static ProductFootprint ForLot(ProvenanceRegistry registry, string lotId, DateTimeOffset created)
+    /// <summary>
+    /// The PACT v3 footprint of one lot, declared per kilogram, issued by <paramref name="issuerId"/> (a supplier
+    /// handing the lot on) or, when null, by its current holder.
+    /// </summary>
+    public static ProductFootprint ForLot(ProvenanceRegistry registry, string lotId, DateTimeOffset created, string? issuerId = null)
     {
         var intensity = IntensityKgCo2ePerKg(registry, lotId);
         var record = registry.Lots[lotId];
-        var holder = registry.Organisations[record.HolderId];
+        var holder = registry.Organisations[issuerId ?? record.HolderId];
         var history = ProvenanceQueries.History(registry, lotId);
         var start = history.Min(e => e.Event.Time);
         var end = history.Max(e => e.Event.Time);
         var value = CarbonFootprint.Decimal(intensity);
+        var periodEnd = end > start ? end : start.AddSeconds(1);
         var origin = record.Lot.OriginShares.OrderByDescending(kv => kv.Value).First();
         return new ProductFootprint
         {
@@ -42,13 +46,15 @@ public static class FootprintAggregator
             ProductDescription = $"{record.Lot.Material}, {record.Lot.Grade}; recycled content {record.Lot.RecycledShare:P1}",
             ProductIds = [$"urn:civicgrid:lot:{lotId}"],
             ProductNameCompany = record.Lot.Material,
+            ValidityPeriodStart = periodEnd,
+            ValidityPeriodEnd = periodEnd.AddYears(3),
             Pcf = new CarbonFootprint
             {
-                PcfExcludingBiogenicCO2Withdrawal = value,
-                PcfIncludingBiogenicCO2Withdrawal = value,
+                PcfExcludingBiogenicUptake = value,
+                PcfIncludingBiogenicUptake = value,
                 FossilGhgEmissions = value,
                 ReferencePeriodStart = start,
-                ReferencePeriodEnd = end > start ? end : start.AddSeconds(1),
+                ReferencePeriodEnd = periodEnd,
                 GeographyCountry = origin.Key.Length == 2 ? origin.Key : null,
                 BoundaryProcessesDescription = $"Cradle to gate along {history.Count} signed supply-chain events: registration, transport and transformation emissions.",
                 AllocationRulesDescription = "Transformation emissions are allocated to output lots by mass.",

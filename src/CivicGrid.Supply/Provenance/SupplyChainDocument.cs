@@ -23,7 +23,40 @@ public sealed record SupplyChainDocument(IReadOnlyList<Organisation> Organisatio
         return new SupplyChainDocument(registry.Organisations.Values.ToList(), registry.Events.ToList());
     }
 
+    private static readonly JsonSerializerOptions CompactOptions = new(Options) { WriteIndented = false };
+
     public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>One signed event as compact JSON, the same shape as in a chain file's <c>events</c> array.</summary>
+    public static string EventToJson(SignedSupplyEvent signed) => JsonSerializer.Serialize(signed, CompactOptions);
+
+    /// <summary>Parses one signed event written by <see cref="EventToJson"/>; <paramref name="source"/> names it in errors.</summary>
+    public static SignedSupplyEvent EventFromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SignedSupplyEvent>(json, CompactOptions)
+                ?? throw new SupplyChainFormatException(source, null, "the signed event is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new SupplyChainFormatException(source, ex.LineNumber + 1, ex.Message);
+        }
+    }
+
+    /// <summary>An organisation as compact JSON (public key in base64).</summary>
+    public static Organisation OrganisationFromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Organisation>(json, CompactOptions)
+                ?? throw new SupplyChainFormatException(source, null, "the organisation is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new SupplyChainFormatException(source, ex.LineNumber + 1, ex.Message);
+        }
+    }
 
     /// <summary>Parses a document; <paramref name="source"/> names the file in errors.</summary>
     public static SupplyChainDocument Parse(string json, string source)

@@ -9,13 +9,17 @@ namespace CivicGrid.Supply.Provenance;
 /// <param name="WithholdingCustomerId">The customer it cuts off.</param>
 /// <param name="WithholdingFromMonth">First month (0-based) of the cut.</param>
 /// <param name="WithholdingFraction">Fraction of its usual deliveries that the customer still receives.</param>
+/// <param name="Mines">How many of the four mines (Chile, Peru, DR Congo, Australia) supply the refiners, 1–4.</param>
+/// <param name="IntervalDays">Days between two production rounds (deliveries of concentrate, scrap and cathode).</param>
 public sealed record GeneratedChainOptions(
     int Seed = 2026,
     int Months = 12,
     string? WithholdingSupplierId = null,
     string? WithholdingCustomerId = null,
     int WithholdingFromMonth = 9,
-    double WithholdingFraction = 0.1);
+    double WithholdingFraction = 0.1,
+    int Mines = 4,
+    int IntervalDays = 7);
 
 /// <summary>
 /// Generates a signed, valid copper supply chain: mines in several countries and an e-waste recycler feed
@@ -40,7 +44,10 @@ public static class SupplyChainGenerator
         void Apply(SupplyEvent e) => registry.Apply(EventSigning.Sign(e, keys[e.OrganisationId]));
         long Next(string org) => sequence[org] = sequence.GetValueOrDefault(org) + 1;
 
-        var mines = new[] { ("mine-cl", "CL"), ("mine-pe", "PE"), ("mine-cd", "CD"), ("mine-au", "AU") };
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Mines, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Mines, 4);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IntervalDays, 1);
+        var mines = new[] { ("mine-cl", "CL"), ("mine-pe", "PE"), ("mine-cd", "CD"), ("mine-au", "AU") }.Take(options.Mines).ToArray();
         foreach (var (id, country) in mines)
         {
             Org(id, $"Copper mine {country}", OrganisationKind.Miner, country, "abroad");
@@ -56,10 +63,10 @@ public static class SupplyChainGenerator
         Org("city-reserve", "Municipal disaster stockpile", OrganisationKind.Municipality, "JP", "centre");
 
         var lot = 0;
-        var weeks = options.Months * 30 / 7;
-        foreach (var week in Enumerable.Range(0, weeks))
+        var rounds = options.Months * 30 / options.IntervalDays;
+        foreach (var round in Enumerable.Range(0, rounds))
         {
-            var t = start.AddDays(7 * week);
+            var t = start.AddDays(options.IntervalDays * round);
             var month = (int)((t - start).TotalDays / 30);
             foreach (var refiner in new[] { "refiner-a", "refiner-b" })
             {
@@ -68,7 +75,7 @@ public static class SupplyChainGenerator
                 foreach (var (mine, _) in mines)
                 {
                     var id = $"conc-{++lot}";
-                    var mass = 20_000 + rng.NextDouble() * 5_000;
+                    var mass = (20_000 + rng.NextDouble() * 5_000) * 4 / mines.Length;
                     Apply(new LotRegistration(mine, Next(mine), t, id, "copper concentrate", "28 % Cu", mass, mine + "-pit", registry.Organisations[mine].CountryCode, 0, mass * 0.3));
                     Apply(new LotTransfer(mine, Next(mine), t.AddHours(1), id, refiner, refiner + "-plant", mass * 0.05));
                     inputs.Add(id);

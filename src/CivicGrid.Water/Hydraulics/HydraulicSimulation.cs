@@ -43,6 +43,8 @@ public sealed class HydraulicSimulation
 
     public HydraulicNetwork Network => _net;
 
+    internal GradientSolver Solver => _solver;
+
     /// <summary>Current simulation time in seconds.</summary>
     public long TimeSeconds => _time;
 

@@ -35,12 +35,17 @@ public sealed record Conductor(
 /// <param name="WindAngleDegrees">Angle between wind and conductor axis (90 = perpendicular).</param>
 /// <param name="SolarHeatWattsPerSquareMeter">Total solar heat flux on a surface normal to the rays (0 at night).</param>
 /// <param name="ElevationMeters">Conductor elevation above sea level.</param>
+/// <param name="Sun">
+/// When given, the solar gain is computed from the sun's position, the atmosphere and the line's direction (IEEE 738
+/// solar geometry) and <paramref name="SolarHeatWattsPerSquareMeter"/> is ignored.
+/// </param>
 public sealed record LineWeather(
     double AmbientCelsius,
     double WindSpeedMetersPerSecond,
     double WindAngleDegrees = 90,
     double SolarHeatWattsPerSquareMeter = 0,
-    double ElevationMeters = 0);
+    double ElevationMeters = 0,
+    SolarConditions? Sun = null);
 
 /// <summary>The terms of the IEEE 738 steady-state heat balance at a conductor temperature (W per metre).</summary>
 public sealed record HeatBalance(double ConvectiveWattsPerMeter, double RadiatedWattsPerMeter, double SolarWattsPerMeter, double ResistanceOhmPerMeter)
@@ -55,7 +60,8 @@ public sealed record HeatBalance(double ConvectiveWattsPerMeter, double Radiated
 /// <summary>
 /// IEEE 738-2012 steady-state thermal rating of bare overhead conductors: forced (the larger of the low- and
 /// high-Reynolds correlations, with the wind-direction factor) or natural convection, radiation and solar gain.
-/// Solar gain is taken from the flux the caller gives (sun-position geometry is outside this engine).
+/// Solar gain comes from the sun's position (<see cref="SolarGeometry"/>) when the weather names it, else from the
+/// flux the caller gives, taken as normal to the conductor.
 /// </summary>
 public static class ThermalRating
 {
@@ -80,7 +86,9 @@ public static class ThermalRating
         var qcn = 3.645 * Math.Sqrt(density) * Math.Pow(d, 0.75) * Math.Pow(dt, 1.25);
         var qc = Math.Max(Math.Max(qc1, qc2), qcn);
         var qr = 17.8 * d * conductor.Emissivity * (Math.Pow((tc + 273) / 100, 4) - Math.Pow((ta + 273) / 100, 4));
-        var qs = conductor.Absorptivity * weather.SolarHeatWattsPerSquareMeter * d;
+        var qs = weather.Sun is { } sun
+            ? SolarGeometry.HeatGainWattsPerMeter(conductor, sun, he)
+            : conductor.Absorptivity * weather.SolarHeatWattsPerSquareMeter * d;
         return new HeatBalance(qc, qr, qs, conductor.ResistanceOhmPerMeterAt(tc));
     }
 

@@ -22,60 +22,60 @@ public static class AcPowerFlow
         options ??= new PowerFlowOptions();
         var pc = model.Case;
         var nb = model.BusCount;
-        var fixedQ = new bool[pc.Generators.Count];
-        var fixedQValue = new double[pc.Generators.Count];
-        var limited = new List<int>();
+        var limits = new ReactiveLimitState(pc.Generators.Count, nb);
         var vm = new double[nb];
         var va = new double[nb];
         InitialVoltage(model, options.FlatStart, vm, va);
+        var originalRef = OriginalReference(model);
         var totalIterations = 0;
+        var sp = new double[nb];
+        var sq = new double[nb];
         for (var round = 0; ; round++)
         {
-            var types = BusTypes(model, fixedQ, out var refBuses);
-            var sp = new double[nb];
-            var sq = new double[nb];
+            var types = BusTypes(model, limits.Fixed, limits.ForcedPq, out var refBuses);
             model.ScheduledInjection(sp, sq);
-            // Generators held at a reactive limit inject fixed Q (their scheduled Qg was already counted).
+            // Generators held at a reactive limit inject fixed P and Q (their scheduled Pg and Qg were already counted).
             for (var a = 0; a < model.ActiveGenerators.Length; a++)
             {
                 var g = model.ActiveGenerators[a];
-                if (fixedQ[g])
+                if (limits.Fixed[g])
                 {
-                    sq[model.GeneratorBus[a]] += (fixedQValue[g] - pc.Generators[g].QgMVAr) / pc.BaseMVA;
+                    sp[model.GeneratorBus[a]] += (limits.FixedPgMW[g] - pc.Generators[g].PgMW) / pc.BaseMVA;
+                    sq[model.GeneratorBus[a]] += (limits.FixedQgMVAr[g] - pc.Generators[g].QgMVAr) / pc.BaseMVA;
                 }
             }
             var (converged, iterations, mismatch) = options.Method == PowerFlowMethod.NewtonRaphson
                 ? NewtonRaphson.Run(model, types, sp, sq, vm, va, options)
                 : FastDecoupled.Run(model, types, sp, sq, vm, va, options);
             totalIterations += iterations;
-            var result = Finish(model, vm, va, refBuses, fixedQ, fixedQValue, converged, totalIterations, mismatch, limited);
-            if (!converged || !options.EnforceReactiveLimits || round >= 20)
+            var result = Finish(model, vm, va, refBuses, limits, converged, totalIterations, mismatch, types, originalRef, infeasible: false);
+            if (!converged || !options.EnforceReactiveLimits || round > pc.Generators.Count)
             {
                 return result;
             }
-            var any = false;
-            for (var a = 0; a < model.ActiveGenerators.Length; a++)
+            switch (ReactiveLimits.Update(model, types, result, limits, options.ReactiveLimitMode))
             {
-                var g = model.ActiveGenerators[a];
-                var gen = pc.Generators[g];
-                if (fixedQ[g] || types[model.GeneratorBus[a]] != BusType.PV)
-                {
-                    continue;
-                }
-                var q = result.QgMVAr[g];
-                if (q > gen.QmaxMVAr + 1e-6 || q < gen.QminMVAr - 1e-6)
-                {
-                    fixedQ[g] = true;
-                    fixedQValue[g] = q > gen.QmaxMVAr ? gen.QmaxMVAr : gen.QminMVAr;
-                    limited.Add(g);
-                    any = true;
-                }
-            }
-            if (!any)
-            {
-                return result;
+                case ReactiveLimitOutcome.WithinLimits:
+                    return result;
+                case ReactiveLimitOutcome.Infeasible:
+                    return Finish(model, vm, va, refBuses, limits, converged: false, totalIterations, mismatch, types, originalRef, infeasible: true);
+                default:
+                    break;
             }
         }
+    }
+
+    /// <summary>The first reference bus of the case and its angle in radians, or (−1, 0).</summary>
+    private static (int Bus, double AngleRad) OriginalReference(GridModel model)
+    {
+        for (var i = 0; i < model.BusCount; i++)
+        {
+            if (model.Case.Buses[i].Type == BusType.Reference)
+            {
+                return (i, model.Case.Buses[i].VaDeg * Math.PI / 180);
+            }
+        }
+        return (-1, 0);
     }
 
     internal static void InitialVoltage(GridModel model, bool flat, double[] vm, double[] va)
@@ -113,7 +113,14 @@ public static class AcPowerFlow
     }
 
     /// <summary>Effective bus types: PV and reference buses need a regulating in-service generator (MATPOWER's bustypes).</summary>
-    internal static BusType[] BusTypes(GridModel model, bool[] fixedQ, out List<int> refBuses)
+    internal static BusType[] BusTypes(GridModel model, bool[] fixedQ, out List<int> refBuses) =>
+        BusTypes(model, fixedQ, null, out refBuses);
+
+    /// <summary>
+    /// As MATPOWER's bustypes after reactive-limit switching: buses in <paramref name="forcedPq"/> (a generator there
+    /// is held at a limit) are PQ, and when no reference bus is left the first PV bus becomes the reference.
+    /// </summary>
+    internal static BusType[] BusTypes(GridModel model, bool[] fixedQ, bool[]? forcedPq, out List<int> refBuses)
     {
         var pc = model.Case;
         var nb = model.BusCount;
@@ -133,7 +140,7 @@ public static class AcPowerFlow
             types[i] = t switch
             {
                 BusType.Isolated => BusType.Isolated,
-                BusType.Reference or BusType.PV when regulating[i] => t,
+                BusType.Reference or BusType.PV when regulating[i] && (forcedPq is null || !forcedPq[i]) => t,
                 _ => BusType.PQ,
             };
             if (types[i] == BusType.Reference)
@@ -160,9 +167,11 @@ public static class AcPowerFlow
         return types;
     }
 
-    private static PowerFlowResult Finish(GridModel model, double[] vm, double[] va, List<int> refBuses, bool[] fixedQ, double[] fixedQValue,
-        bool converged, int iterations, double mismatch, List<int> limited)
+    private static PowerFlowResult Finish(GridModel model, double[] vm, double[] va, List<int> refBuses, ReactiveLimitState limits,
+        bool converged, int iterations, double mismatch, BusType[] types, (int Bus, double AngleRad) originalRef, bool infeasible)
     {
+        var fixedQ = limits.Fixed;
+        var fixedQValue = limits.FixedQgMVAr;
         var pc = model.Case;
         var nb = model.BusCount;
         var baseMva = pc.BaseMVA;
@@ -179,7 +188,7 @@ public static class AcPowerFlow
         for (var a = 0; a < model.ActiveGenerators.Length; a++)
         {
             var g = model.ActiveGenerators[a];
-            pg[g] = pc.Generators[g].PgMW;
+            pg[g] = fixedQ[g] ? limits.FixedPgMW[g] : pc.Generators[g].PgMW;
             if (!gensAtBus.TryGetValue(model.GeneratorBus[a], out var list))
             {
                 gensAtBus[model.GeneratorBus[a]] = list = [];
@@ -231,6 +240,11 @@ public static class AcPowerFlow
                 continue;
             }
             var p = injection[r].Real * baseMva + pc.Buses[r].PdMW;
+            var first = gens.FindIndex(g => !fixedQ[g]);
+            if (first > 0)
+            {
+                (gens[0], gens[first]) = (gens[first], gens[0]);
+            }
             for (var k = 1; k < gens.Count; k++)
             {
                 p -= pg[gens[k]];
@@ -250,12 +264,22 @@ public static class AcPowerFlow
             pt[l] = st.Real;
             qt[l] = st.Imaginary;
         }
+        // When the reference moved (its generator hit a limit), angles are shifted back to the original reference's
+        // angle, as MATPOWER's runpf does.
+        var shift = originalRef.Bus >= 0 && !refBuses.Contains(originalRef.Bus) ? originalRef.AngleRad - va[originalRef.Bus] : 0.0;
+        var finalTypes = new BusType[nb];
+        for (var i = 0; i < nb; i++)
+        {
+            finalTypes[i] = pc.Buses[i].Type == BusType.Isolated ? BusType.Isolated : types[i];
+        }
         return new PowerFlowResult
         {
             Converged = converged, Iterations = iterations, MaxMismatchPu = mismatch,
-            VmPu = (double[])vm.Clone(), VaDeg = va.Select(x => x * 180 / Math.PI).ToArray(),
+            VmPu = (double[])vm.Clone(), VaDeg = va.Select(x => (x + shift) * 180 / Math.PI).ToArray(),
             PgMW = pg, QgMVAr = qg, PfMW = pf, QfMVAr = qf, PtMW = pt, QtMVAr = qt,
-            ReactiveLimitedGenerators = [.. limited],
+            ReactiveLimitedGenerators = [.. limits.Limited],
+            BusTypes = finalTypes,
+            ReactiveLimitsInfeasible = infeasible,
         };
     }
 

@@ -39,11 +39,31 @@ public sealed class GridModel
     public double[] YReal { get; private set; } = [];
     public double[] YImag { get; private set; } = [];
 
-    public static GridModel Build(PowerCase powerCase)
+    /// <summary>
+    /// The symbolic analysis of power flows on this network (fill-reducing order, Jacobian patterns, LU pivot
+    /// sequences), shared by models whose admittance matrices have the same pattern.
+    /// </summary>
+    internal GridSymbolicCache Symbolic { get; private set; } = new();
+
+    public static GridModel Build(PowerCase powerCase) => Build(powerCase, null);
+
+    /// <summary>
+    /// Builds the model; when <paramref name="sameNetwork"/> has the same admittance pattern (only loads, generation,
+    /// set points or impedance values changed, as in a time series), its symbolic analysis is reused, so the power
+    /// flow skips the ordering and the first pivot search.
+    /// </summary>
+    public static GridModel Build(PowerCase powerCase, GridModel? sameNetwork)
     {
         ArgumentNullException.ThrowIfNull(powerCase);
         var m = new GridModel(powerCase);
         m.Assemble();
+        if (sameNetwork is not null && sameNetwork.BusCount == m.BusCount
+            && sameNetwork.YPattern.ColumnPointers.AsSpan().SequenceEqual(m.YPattern.ColumnPointers)
+            && sameNetwork.YPattern.RowIndices.AsSpan(0, sameNetwork.YPattern.NonZeroCount)
+                .SequenceEqual(m.YPattern.RowIndices.AsSpan(0, m.YPattern.NonZeroCount)))
+        {
+            m.Symbolic = sameNetwork.Symbolic;
+        }
         return m;
     }
 

@@ -24,8 +24,24 @@ public sealed record PowerFlowOptions
     /// <summary>Start from |V| = 1, θ = θref everywhere (generator set points kept) instead of the case voltages.</summary>
     public bool FlatStart { get; init; }
 
-    /// <summary>Switch PV generators that exceed their reactive limits to PQ at the limit and solve again.</summary>
+    /// <summary>
+    /// Hold generators that exceed their reactive limits at the limit, turn their buses PQ (the reference bus too: the
+    /// first PV bus then becomes the reference) and solve again, as MATPOWER's <c>pf.enforce_q_lims</c>.
+    /// </summary>
     public bool EnforceReactiveLimits { get; init; }
+
+    /// <summary>With <see cref="EnforceReactiveLimits"/>: all violations per round (MATPOWER 1) or the largest (2).</summary>
+    public ReactiveLimitMode ReactiveLimitMode { get; init; } = ReactiveLimitMode.Simultaneous;
+}
+
+/// <summary>How reactive-limit enforcement switches generators (MATPOWER's <c>pf.enforce_q_lims</c> = 1 or 2).</summary>
+public enum ReactiveLimitMode
+{
+    /// <summary>Every violating generator is fixed at its limit before the next solve.</summary>
+    Simultaneous,
+
+    /// <summary>Only the generator with the largest violation is fixed before the next solve.</summary>
+    OneAtATime,
 }
 
 /// <summary>Outcome of an AC or DC power flow, indexed like the case's bus, gen and branch tables.</summary>
@@ -45,4 +61,13 @@ public sealed class PowerFlowResult
 
     /// <summary>Generators switched to PQ at a reactive limit (case indices).</summary>
     public IReadOnlyList<int> ReactiveLimitedGenerators { get; init; } = [];
+
+    /// <summary>Bus types the final solve used (after reactive-limit switching and a moved reference), per case bus.</summary>
+    public IReadOnlyList<Matpower.BusType> BusTypes { get; init; } = [];
+
+    /// <summary>
+    /// Reactive-limit enforcement stopped because every generator still regulating voltage violated the same limit
+    /// side (MATPOWER reports this as a failed power flow); <see cref="Converged"/> is then false.
+    /// </summary>
+    public bool ReactiveLimitsInfeasible { get; init; }
 }
