@@ -68,12 +68,12 @@ public sealed class SolarGeometryTests
     }
 
     [Fact]
-    public void LineAlongTheRays_GetsOnlyTheSkyComponent()
+    public void IncidenceAngle_IsTheAltitudeAlongTheSunsAzimuthAndARightAngleAcrossIt()
     {
         var sun = SolarGeometry.Position(30, 161, 11);
-        // A line pointing at the sun's azimuth sees the rays at θ = 90° − Hc; across them at a larger angle.
-        Assert.Equal(90 - sun.AltitudeDegrees, SolarGeometry.IncidenceAngleDegrees(sun, sun.AzimuthDegrees), 1e-9);
-        Assert.True(SolarGeometry.IncidenceAngleDegrees(sun, sun.AzimuthDegrees + 90) > SolarGeometry.IncidenceAngleDegrees(sun, sun.AzimuthDegrees));
+        // A line pointing at the sun's azimuth meets the rays at θ = Hc; a line across that azimuth at θ = 90°.
+        Assert.Equal(sun.AltitudeDegrees, SolarGeometry.IncidenceAngleDegrees(sun, sun.AzimuthDegrees), 1e-9);
+        Assert.Equal(90, SolarGeometry.IncidenceAngleDegrees(sun, sun.AzimuthDegrees + 90), 1e-9);
         var night = new SolarConditions(30, 161, 23, 90);
         Assert.Equal(0, SolarGeometry.HeatGainWattsPerMeter(Conductor.Drake, night));
     }

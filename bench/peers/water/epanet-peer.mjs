@@ -4,6 +4,7 @@
 //                                                   header time_s,P:<node>…,Q:<link>…; summary JSON on stdout
 //   node epanet-peer.mjs quality NET.inp OUT.csv    node quality (file units) at every time the quality solver
 //                                                   reports (ENrunQ), header time_s,C:<node>…,L:<link>…
+//   node epanet-peer.mjs qbench NET.inp [REPEATS]   CPU time of hydraulics + water quality (solveH + solveQ)
 //   node epanet-peer.mjs bench NET.inp [REPEATS]    CPU time of a full extended-period run (open excluded),
 //                                                   minimum of REPEATS; JSON on stdout
 //
@@ -88,6 +89,21 @@ if (mode === "series") {
   writeFileSync(arg, rows.join("\n") + "\n");
   console.log(JSON.stringify({ file: basename(inp), nodes, links, steps }));
   model.close();
+} else if (mode === "qbench") {
+  // CPU time of full hydraulics + water quality (ENsolveH + ENsolveQ), minimum of REPEATS.
+  const repeats = Number(arg ?? 3);
+  const model = open();
+  const nodes = model.getCount(CountType.NodeCount);
+  const times = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = process.cpuUsage();
+    model.solveH();
+    model.solveQ();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  model.close();
+  console.log(JSON.stringify({ file: basename(inp), nodes, cpu_ms_min: Math.min(...times), cpu_ms_all: times, peak_rss_mb: process.memoryUsage().rss / 1048576 }));
 } else if (mode === "bench") {
   const repeats = Number(arg ?? 3);
   const model = open();

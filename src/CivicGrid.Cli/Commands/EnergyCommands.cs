@@ -18,6 +18,8 @@ public sealed class EnergyCommands : ICommandGroup
         energy.Subcommands.Add(BuildPowerFlow());
         energy.Subcommands.Add(BuildDcPowerFlow());
         energy.Subcommands.Add(BuildDcOpf());
+        EnergyVppCommands.Build().ToList().ForEach(energy.Subcommands.Add);
+        EnergyMarketCommands.Build().ToList().ForEach(energy.Subcommands.Add);
         return energy;
     }
 

@@ -73,7 +73,7 @@ public sealed class WaterCommands : ICommandGroup
         var input = new Argument<FileInfo>("network") { Description = "EPANET .inp file" };
         var series = new Option<FileInfo?>("--series") { Description = "Write pressure and flow at every hydraulic step to this CSV (file's units)" };
         var qualityOut = new Option<FileInfo?>("--quality") { Description = "Write node water quality (chemical, age in hours or trace in %) at every hydraulic step to this CSV" };
-        var repeat = new Option<int>("--repeat") { Description = "Run the simulation this many times and report the fastest (benchmarking)", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Run the simulation (hydraulics and any quality analysis) this many times and report the fastest (benchmarking)", DefaultValueFactory = _ => 1 };
         var cmd = new Command("simulate", "Run an extended-period hydraulic and water-quality simulation");
         cmd.Aliases.Add("run");
         cmd.Arguments.Add(input);
@@ -171,7 +171,7 @@ public sealed class WaterCommands : ICommandGroup
             for (var r = 1; r < parse.GetValue(repeat); r++)
             {
                 var again = Stopwatch.StartNew();
-                var rerun = new HydraulicSimulation(network);
+                var rerun = new WaterQualitySimulation(network);
                 rerun.Run();
                 best = Math.Min(best, again.Elapsed.TotalMilliseconds);
             }

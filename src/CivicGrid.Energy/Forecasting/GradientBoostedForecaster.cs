@@ -9,7 +9,7 @@ public sealed record GradientBoostingOptions
 {
     public int Trees { get; init; } = 100;
     public int Leaves { get; init; } = 31;
-    public double LearningRate { get; init; } = 0.1;
+    public double LearningRate { get; init; } = 0.05;
     public int MinExamplesPerLeaf { get; init; } = 20;
     /// <summary>Training origins are taken every <c>OriginStride</c> steps.</summary>
     public int OriginStride { get; init; } = 24;
@@ -20,8 +20,8 @@ public sealed record GradientBoostingOptions
 /// A direct multi-horizon forecaster: ML.NET FastTree (gradient-boosted regression trees) on calendar features
 /// (time of day, weekday, month), lag features (last value, same time yesterday and last week, similar-day mean,
 /// last-day mean and spread), the lead time, an optional exogenous (weather) value at the target time, and the series
-/// identity. One model serves several series; it predicts the change from the last observed value, which carries
-/// over level shifts between training and test periods.
+/// identity. One model serves several series; it learns the correction to the similar-day mean, so the trees refine a
+/// strong baseline instead of relearning the daily shape.
 /// </summary>
 public sealed class GradientBoostedForecaster
 {
@@ -60,8 +60,8 @@ public sealed class GradientBoostedForecaster
                 for (var h = 0; h < horizon; h++)
                 {
                     var f = new float[FeatureCount];
-                    Features(series[s], exogenous?[s], s, origin, h, stepsPerDay, timeOf, f);
-                    rows.Add(new FeatureRow { Features = f, Label = (float)(series[s][origin + h] - series[s][origin - 1]) });
+                    var baseline = Features(series[s], exogenous?[s], s, origin, h, stepsPerDay, timeOf, f);
+                    rows.Add(new FeatureRow { Features = f, Label = (float)(series[s][origin + h] - baseline) });
                 }
             }
         }
@@ -90,13 +90,14 @@ public sealed class GradientBoostedForecaster
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(requests);
         var rows = new FeatureRow[requests.Count * horizon];
+        var baselines = new double[requests.Count * horizon];
         var k = 0;
         foreach (var (s, origin) in requests)
         {
             for (var h = 0; h < horizon; h++)
             {
                 var f = new float[FeatureCount];
-                Features(series[s], exogenous?[s], s, origin, h, stepsPerDay, timeOf, f);
+                baselines[k] = Features(series[s], exogenous?[s], s, origin, h, stepsPerDay, timeOf, f);
                 rows[k++] = new FeatureRow { Features = f };
             }
         }
@@ -105,12 +106,10 @@ public sealed class GradientBoostedForecaster
         var result = new double[requests.Count][];
         for (var r = 0; r < requests.Count; r++)
         {
-            var (s, origin) = requests[r];
-            var last = series[s][origin - 1];
             result[r] = new double[horizon];
             for (var h = 0; h < horizon; h++)
             {
-                result[r][h] = last + scores[(r * horizon) + h];
+                result[r][h] = baselines[(r * horizon) + h] + scores[(r * horizon) + h];
             }
         }
         return result;
@@ -146,7 +145,7 @@ public sealed class GradientBoostedForecaster
     /// <summary>An <see cref="IForecaster"/> view for one series (the history passed in must end at the origin).</summary>
     public IForecaster ForSeries(int seriesId, double[]? exogenous = null) => new SeriesView(this, seriesId, exogenous);
 
-    private static void Features(double[] y, double[]? exo, int seriesId, int origin, int h, int day, Func<int, DateTime> timeOf, float[] f)
+    private static double Features(double[] y, double[]? exo, int seriesId, int origin, int h, int day, Func<int, DateTime> timeOf, float[] f)
     {
         var n = origin;
         var target = origin + h;
@@ -186,6 +185,7 @@ public sealed class GradientBoostedForecaster
         f[10] = (float)std;
         f[11] = exo is null ? 0 : (float)exo[Math.Min(target, exo.Length - 1)];
         f[12] = seriesId;
+        return similar;
     }
 
     private sealed class FeatureRow

@@ -99,8 +99,8 @@ public sealed class RotatingBlockShedder
             chosen.Add(k);
             shed += candidates[k].Block.SheddableKW;
         }
-        // Put back blocks the shortfall no longer needs, largest first, so no one is cut off without cause.
-        foreach (var k in chosen.OrderByDescending(k => candidates[k].Block.SheddableKW).ToList())
+        // Put back blocks the shortfall no longer needs (most outage first, then largest) so no one is cut off without cause.
+        foreach (var k in chosen.OrderByDescending(k => k).ToList())
         {
             if (shed - candidates[k].Block.SheddableKW >= shortfallKW - 1e-9)
             {

@@ -133,7 +133,7 @@ public sealed class AlgorithmB
     }
 
     /// <summary>Flow shifting sweeps over all bushes after each bush update (without changing bush structure).</summary>
-    public int InnerSweeps { get; init; } = 10;
+    public int InnerSweeps { get; init; } = 20;
 
     /// <summary>In the extra sweeps, skip a bush whose largest node gap is below this fraction of the average excess cost.</summary>
     public double SkipFraction { get; init; } = 0.1;

@@ -369,8 +369,11 @@ public sealed partial class ParticipationService
 
         var projects = await db.Proposals.AsNoTracking().Where(p => p.BudgetId == budgetId).OrderBy(p => p.Number).ToListAsync(ct);
         var ballots = await PublishedBallotListAsync(db, budgetId, ct);
-        var votes = ballots.Select((b, i) => new PbVote((i + 1).ToString(CultureInfo.InvariantCulture),
-            [.. b.Select(n => n.ToString(CultureInfo.InvariantCulture))], null, new Dictionary<string, string>())).ToList();
+        var votes = ballots.Select((b, i) =>
+        {
+            var voter = (i + 1).ToString(CultureInfo.InvariantCulture);
+            return new PbVote(voter, [.. b.Select(n => n.ToString(CultureInfo.InvariantCulture))], null, new Dictionary<string, string> { ["voter_id"] = voter });
+        }).ToList();
         var election = Election(budget, projects, votes);
         var file = PabulibWriter.Write(election);
         var outcome = ComputeOutcome(budget, election);
@@ -523,7 +526,7 @@ public sealed partial class ParticipationService
             new("min_length", budget.MinProjects.ToString(CultureInfo.InvariantCulture)),
         ];
         var pbProjects = projects.Select(p => new PbProject(p.Number.ToString(CultureInfo.InvariantCulture), Fraction.FromInt64(p.Cost),
-            new Dictionary<string, string> { ["name"] = p.Title })).ToList();
+            new Dictionary<string, string> { ["project_id"] = p.Number.ToString(CultureInfo.InvariantCulture), ["name"] = p.Title })).ToList();
         return new PbElection(meta, ["project_id", "cost", "name"], pbProjects, ["voter_id", "vote"], votes, Fraction.FromInt64(budget.Amount), PbVoteType.Approval);
     }
 

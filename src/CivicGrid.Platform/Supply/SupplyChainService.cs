@@ -52,6 +52,13 @@ public sealed class SupplyChainService(
         }
     }
 
+    /// <summary>The region whose transparency log records material allocations (null when the city has none).</summary>
+    public async Task<string?> AllocationRegionAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await RegionAsync(scope.ServiceProvider, ct, required: false).ConfigureAwait(false);
+    }
+
     /// <summary>Registers a new organisation (with its public key); its id must be new.</summary>
     public async Task AddOrganisationAsync(Organisation organisation, CancellationToken ct)
     {

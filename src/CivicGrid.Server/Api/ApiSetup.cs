@@ -16,6 +16,9 @@ public static class ApiSetup
         api.MapLedgerEndpoints();
         api.MapAccountApiEndpoints();
         api.MapParticipationEndpoints();
+        api.MapWaterEndpoints();
         api.MapMobilityEndpoints();
+        api.MapEnergyVppEndpoints();
+        endpoints.MapSupplyEndpoints();
     }
 }

@@ -36,6 +36,7 @@ public static class ServerSetup
         services.AddCivicGridPlatform(configuration);
         builder.AddCivicGridOrleans();
         services.AddLedgerServer();
+        services.AddSupplyServer(configuration);
 
         // Sign-in cookies must survive restarts and be readable by every instance behind a load balancer:
         // keep the keys with the data (or in a shared folder named by CivicGrid:DataProtection:KeysDirectory).
@@ -58,7 +59,9 @@ public static class ServerSetup
         services.AddSingleton<ServerMetrics>();
         services.AddScoped<CityStatusQuery>();
         services.AddParticipation();
+        services.AddWaterServer();
         services.AddMobility();
+        CivicGrid.Platform.Energy.VppPlatformExtensions.AddVppPlatform(services);
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 

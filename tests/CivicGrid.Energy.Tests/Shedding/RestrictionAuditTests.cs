@@ -48,7 +48,7 @@ public class RestrictionAuditTests
 
         var biased = BiasedOperator(blocks, shortfall, "D2");
         var audit = RestrictionAudit.Run(RestrictionAudit.FromPlan(blocks, biased, 0.25));
-        var flagged = Assert.Single(audit.Regions.Where(r => r.Flagged));
+        var flagged = Assert.Single(audit.Regions, r => r.Flagged);
         Assert.Equal("D2", flagged.Name);
         Assert.Contains("disproportionately", flagged.Explanation, StringComparison.Ordinal);
         Assert.True(audit.GiniOutage > fairAudit.GiniOutage);
@@ -68,6 +68,6 @@ public class RestrictionAuditTests
         var audit = RestrictionAudit.Run(entries);
         Assert.Contains(audit.Groups, g => g.Name == "renters" && g.Flagged);
         Assert.DoesNotContain(audit.Groups, g => g.Name == "owners" && g.Flagged);
-        Assert.Empty(audit.Regions.Where(r => r.Flagged));
+        Assert.DoesNotContain(audit.Regions, r => r.Flagged);
     }
 }
