@@ -91,4 +91,24 @@ public sealed class StudioPageTests(CivicGridBrowserFixture server) : IClassFixt
         await Assertions.Expect(page.GetByTestId("studio-error")).ToContainTextAsync("1,440");
         await Assertions.Expect(page.GetByTestId("studio-headline")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task Population_mode_shows_the_distribution_over_the_demo_city_residents()
+    {
+        var page = await OpenStudioAsync();
+        await page.CheckAsync("#tech-telework");
+        await page.FillAsync("#value-telework", "2");
+        await page.ClickAsync("#studio-population-run");
+        var table = page.GetByTestId("studio-population-table");
+        await Assertions.Expect(table).ToBeVisibleAsync();
+        // Every resident aged 15 or over of the demo city (seed 2026) is counted.
+        var residents = CivicGrid.Platform.Studio.DemoCityPopulation.Residents(2026);
+        await Assertions.Expect(page.Locator("[data-testid=studio-population-overall] strong").First).ToHaveTextAsync(residents.Count.ToString(CultureInfo.InvariantCulture));
+        // Retired residents (65 and over) have no commute, so telework frees nothing for them; working ages gain.
+        Assert.Contains(residents, r => r.Input.Age >= 65);
+        await Assertions.Expect(page.Locator("[data-testid=studio-population-table] tr[data-group$='-65_plus'] td").Nth(3)).ToHaveTextAsync("0.0");
+        await Assertions.Expect(page.Locator("[data-testid=studio-population-table] tr[data-group$='-all'] td").Nth(3)).Not.ToHaveTextAsync("0.0");
+        await Assertions.Expect(page.Locator("[data-testid=studio-population-chart] title")).ToContainTextAsync("by sex and age group");
+        await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+    }
 }

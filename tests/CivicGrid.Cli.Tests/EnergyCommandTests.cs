@@ -79,4 +79,41 @@ public class EnergyCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("convention", result.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EnergyPf_OneAtATimeReactiveLimits_ReportsTheLimitedGeneratorsAndReference()
+    {
+        // MATPOWER's t_pf_ac "case 14 with Q limits": gen 1 Qmin = -10, Qmax = [10 30 29 15 15]; enforce_q_lims = 2
+        // ends with bus 1 still the reference and gens 2-5 at their limits.
+        var text = File.ReadAllText(ReferenceData.Require("energy/cases/case14.m"));
+        var lines = text.Split('\n').ToList();
+        var genStart = lines.FindIndex(l => l.TrimStart().StartsWith("mpc.gen = [", StringComparison.Ordinal));
+        double[] qmax = [10, 30, 29, 15, 15];
+        for (var g = 0; g < qmax.Length; g++)
+        {
+            var fields = lines[genStart + 1 + g].Trim().TrimEnd(';').Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            fields[3] = qmax[g].ToString(CultureInfo.InvariantCulture);
+            if (g == 0)
+            {
+                fields[4] = "-10";
+            }
+            lines[genStart + 1 + g] = "\t" + string.Join('\t', fields) + ";";
+        }
+        using var tmp = RepositoryPaths.CreateTempFolder();
+        var path = Path.Combine(tmp.Path, "case14_qlim.m");
+        File.WriteAllText(path, string.Join('\n', lines));
+        var result = await CliRunner.RunAsync("energy", "pf", path, "--enforce-q-limits", "--q-limit-mode", "one", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        Assert.True(doc.RootElement.GetProperty("converged").GetBoolean());
+        Assert.False(doc.RootElement.GetProperty("reactive_limits_infeasible").GetBoolean());
+        Assert.Equal(new[] { 2, 3, 4, 5 }, doc.RootElement.GetProperty("reactive_limited_generators").EnumerateArray().Select(e => e.GetInt32()).Order());
+        Assert.Equal(new[] { 1 }, doc.RootElement.GetProperty("reference_buses").EnumerateArray().Select(e => e.GetInt32()));
+
+        var all = await CliRunner.RunAsync("energy", "pf", path, "--enforce-q-limits", "--json");
+        Assert.Equal(1, all.ExitCode); // MATPOWER's simultaneous mode finds this case infeasible
+        using var allDoc = JsonDocument.Parse(all.StdOut);
+        Assert.True(allDoc.RootElement.GetProperty("reactive_limits_infeasible").GetBoolean());
+        Assert.Equal(new[] { 3 }, allDoc.RootElement.GetProperty("reference_buses").EnumerateArray().Select(e => e.GetInt32()));
+    }
 }

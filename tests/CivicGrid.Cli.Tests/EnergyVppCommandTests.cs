@@ -53,7 +53,7 @@ public class EnergyVppCommandTests
         await File.WriteAllTextAsync(path, Portfolio.Replace("\"peak_kw\": 3", "\"peak_kw\": \"big\"", StringComparison.Ordinal), TestContext.Current.CancellationToken);
         var result = await CliRunner.RunAsync("energy", "schedule", path);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("bad.json:7:", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("bad.json:8:", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("'peak_kw' must be a number", result.StdErr, StringComparison.Ordinal);
     }
 

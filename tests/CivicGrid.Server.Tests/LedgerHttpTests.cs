@@ -40,7 +40,7 @@ public sealed class LedgerHttpTests(SqliteServerFixture fixture)
         var store = await HttpTileStore.FetchAsync(client, $"/api/ledger/logs/{region}/", checkpoint.Size);
         var (entries, tiles) = TiledLogVerifier.VerifyTree(store, checkpoint, allTiles: true, checkEntries: true);
         Assert.Equal(checkpoint.Size, entries);
-        Assert.True(tiles >= 4);
+        Assert.True(tiles >= 3, $"{tiles} tiles checked");
         Assert.Contains(store.CacheControl, kv => !kv.Key.Contains(".p/", StringComparison.Ordinal) && kv.Value.Contains("immutable", StringComparison.Ordinal));
         Assert.All(store.CacheControl.Where(kv => kv.Key.Contains(".p/", StringComparison.Ordinal)),
             kv => Assert.DoesNotContain("immutable", kv.Value, StringComparison.Ordinal));

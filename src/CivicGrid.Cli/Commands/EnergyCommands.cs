@@ -32,7 +32,8 @@ public sealed class EnergyCommands : ICommandGroup
         var caseArg = CaseArgument();
         var outOpt = OutOption("Write bus.csv, gen.csv and branch.csv to this folder");
         var flat = new Option<bool>("--flat") { Description = "Flat start (|V| = 1, θ = θref) instead of the case voltages" };
-        var qlim = new Option<bool>("--enforce-q-limits") { Description = "Switch generators beyond their reactive limits to PQ" };
+        var qlim = new Option<bool>("--enforce-q-limits") { Description = "Hold generators beyond their reactive limits at the limit (their buses, the slack's too, become PQ)" };
+        var qlimMode = new Option<string>("--q-limit-mode") { Description = "all: fix every violation per round (MATPOWER 1); one: the largest only (MATPOWER 2)", DefaultValueFactory = _ => "all" };
         var method = new Option<string>("--method") { Description = "nr (Newton–Raphson) or fd (fast-decoupled XB)", DefaultValueFactory = _ => "nr" };
         var tol = new Option<double>("--tol") { Description = "Mismatch tolerance, per unit", DefaultValueFactory = _ => 1e-8 };
         var cmd = new Command("pf", "AC power flow (Newton–Raphson, polar)");
@@ -40,6 +41,7 @@ public sealed class EnergyCommands : ICommandGroup
         cmd.Options.Add(outOpt);
         cmd.Options.Add(flat);
         cmd.Options.Add(qlim);
+        cmd.Options.Add(qlimMode);
         cmd.Options.Add(method);
         cmd.Options.Add(tol);
         cmd.SetAction(parse =>
@@ -49,6 +51,11 @@ public sealed class EnergyCommands : ICommandGroup
             {
                 return CliOutput.Error(parse, $"unknown method '{m}' (use nr or fd)");
             }
+            var mode = parse.GetValue(qlimMode);
+            if (mode is not ("all" or "one"))
+            {
+                return CliOutput.Error(parse, $"unknown reactive-limit mode '{mode}' (use all or one)");
+            }
             if (!TryRead(parse, parse.GetValue(caseArg)!, out var pc, out var code))
             {
                 return code;
@@ -56,6 +63,7 @@ public sealed class EnergyCommands : ICommandGroup
             var options = new PowerFlowOptions
             {
                 FlatStart = parse.GetValue(flat), EnforceReactiveLimits = parse.GetValue(qlim), TolerancePu = parse.GetValue(tol),
+                ReactiveLimitMode = mode == "one" ? ReactiveLimitMode.OneAtATime : ReactiveLimitMode.Simultaneous,
                 Method = m == "nr" ? PowerFlowMethod.NewtonRaphson : PowerFlowMethod.FastDecoupledXB,
                 MaxIterations = m == "nr" ? 30 : 100,
             };
@@ -243,6 +251,8 @@ public sealed class EnergyCommands : ICommandGroup
                 solve_ms = ms,
                 buses = pc.Buses.Count,
                 reactive_limited_generators = r.ReactiveLimitedGenerators.Select(g => g + 1).ToArray(),
+                reactive_limits_infeasible = r.ReactiveLimitsInfeasible,
+                reference_buses = r.BusTypes.Select((t, i) => (t, i)).Where(x => x.t == BusType.Reference).Select(x => pc.Buses[x.i].Number).ToArray(),
                 output = dir?.FullName,
             });
         }

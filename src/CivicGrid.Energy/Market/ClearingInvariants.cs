@@ -51,13 +51,6 @@ public static class ClearingInvariants
         {
             v.Add(Invariant($"trades carry {traded} kWh but fills {bought} kWh"));
         }
-        foreach (var t in result.Trades)
-        {
-            if (t.BuyerPriceEurPerKWh < t.SellerPriceEurPerKWh - toleranceEur)
-            {
-                v.Add(Invariant($"trade {t.BuyBidId}/{t.SellBidId}: buyer pays {t.BuyerPriceEurPerKWh} below seller's {t.SellerPriceEurPerKWh}"));
-            }
-        }
         var moneyScale = Math.Max(1, Math.Max(paid, received));
         if (Math.Abs(paid - result.BuyerPaymentsEur) > 1e-9 * moneyScale || Math.Abs(received - result.SellerReceiptsEur) > 1e-9 * moneyScale)
         {

@@ -19,6 +19,7 @@ public static class ApiSetup
         api.MapWaterEndpoints();
         api.MapMobilityEndpoints();
         api.MapEnergyVppEndpoints();
+        api.MapEnergyGridEndpoints();
         endpoints.MapSupplyEndpoints();
     }
 }

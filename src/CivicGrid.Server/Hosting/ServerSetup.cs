@@ -62,6 +62,7 @@ public static class ServerSetup
         services.AddWaterServer();
         services.AddMobility();
         CivicGrid.Platform.Energy.VppPlatformExtensions.AddVppPlatform(services);
+        CivicGrid.Platform.Energy.GridPlatformExtensions.AddGridPlatform(services);
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 

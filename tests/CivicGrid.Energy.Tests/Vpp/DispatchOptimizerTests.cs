@@ -71,7 +71,8 @@ public class DispatchOptimizerTests
     public void SurplusPv_IsCurtailedToTheExportLimit()
     {
         var pv = new PvArray("pv", 10) { AvailableKw = [9.0, 9, 0, 0] };
-        var r = DispatchOptimizer.Solve(Simple([pv, new FixedLoad("l", [1.0, 1, 1, 1])], exportLimit: 2));
+        // Exports earn 0.05 EUR/kWh, so the LP exports as much as the feeder allows and curtails the rest.
+        var r = DispatchOptimizer.Solve(Simple([pv, new FixedLoad("l", [1.0, 1, 1, 1])], exportLimit: 2) with { Tariff = new Tariff([0.2, 0.2, 0.2, 0.2], [0.05, 0.05, 0.05, 0.05]) });
         Assert.Empty(r.Violations);
         Assert.Equal(3, r.Schedule("pv").PowerKw[0], 6);
         Assert.Equal(2, r.ExportKw[0], 6);
