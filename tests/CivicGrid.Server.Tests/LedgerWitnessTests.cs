@@ -205,6 +205,64 @@ public sealed class LedgerWitnessTests
         Assert.Equal(3, witness.Services.GetRequiredService<LedgerWitness>().Latest(logSigner.Name)?.Size);
     }
 
+    [Fact]
+    public async Task Witness_monitor_fetches_the_published_log_and_detects_a_split_view()
+    {
+        using var folders = new LedgerTestFolders();
+        var region = LedgerTestNode.FirstRegionId;
+        var logData = folders.Create();
+        var forkData = folders.Create();
+        var wData = folders.Create();
+        using var logSigner = NoteSigner.Generate(LedgerTransparencyLogs.OriginOf(region));
+        foreach (var data in new[] { logData, forkData })
+        {
+            Directory.CreateDirectory(Path.Combine(data, "ledger", "keys"));
+            await File.WriteAllTextAsync(Path.Combine(data, "ledger", "keys", region + ".key"), logSigner.EncodePrivate() + "\n", Ct);
+        }
+        var wKey = LedgerTestNode.PlaceWitnessKey(wData, "witness.monitor.test");
+        var logPort = LedgerTestNode.FreePort();
+        await using var witness = await LedgerTestNode.StartAsync(wData, new Dictionary<string, string?>
+        {
+            ["CivicGrid:DemoCity:Enabled"] = "false",
+            ["CivicGrid:Ledger:Witness:Name"] = "witness.monitor.test",
+            ["CivicGrid:Ledger:Witness:Logs:0:Origin"] = logSigner.Name,
+            ["CivicGrid:Ledger:Witness:Logs:0:VerifierKey"] = logSigner.VerifierKey.Encoded,
+            ["CivicGrid:Ledger:Witness:Logs:0:Url"] = $"http://127.0.0.1:{logPort}/api/ledger/logs/{region}/",
+        });
+        var monitor = witness.Services.GetRequiredService<LedgerWitnessMonitor>();
+        await using (var logNode = await LedgerTestNode.StartAsync(logData, new Dictionary<string, string?>
+        {
+            ["CivicGrid:Ledger:Publication:RequiredCosignatures"] = "1",
+            ["CivicGrid:Ledger:Publication:IntervalMilliseconds"] = "600000",
+            ["CivicGrid:Ledger:Publication:Witnesses:0:VerifierKey"] = wKey.Encoded,
+            ["CivicGrid:Ledger:Publication:Witnesses:0:Url"] = witness.Url + "/api/ledger/witness",
+        }, logPort))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await logNode.AppendDecisionAsync(region, $"asset-{i}", $"restrict {i}");
+            }
+            Assert.True((await logNode.Services.GetRequiredService<LedgerPublisher>().PublishAsync(region, Ct)).Published);
+            var report = Assert.Single(await monitor.CheckAllAsync(Ct));
+            Assert.True(report.Consistent, report.Detail);
+            Assert.Equal(3, report.PublishedSize);
+            Assert.Equal(3, report.CosignedSize);
+        }
+
+        // Another history under the same key and URL, longer than what the witness cosigned: a split view.
+        await using var forkNode = await LedgerTestNode.StartAsync(forkData, new Dictionary<string, string?>(), logPort);
+        for (var i = 0; i < 6; i++)
+        {
+            await forkNode.AppendDecisionAsync(region, $"other-{i}", $"different {i}");
+        }
+        var fork = Assert.Single(await monitor.CheckAllAsync(Ct));
+        Assert.False(fork.Consistent, fork.Detail);
+        Assert.Equal(6, fork.PublishedSize);
+        using var client = witness.CreateClient();
+        var view = await (await client.GetAsync(new Uri("/api/ledger/witness", UriKind.Relative), Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("\"consistent\":false", view, StringComparison.Ordinal);
+    }
+
     private static async Task<SignedCheckpoint> ServedCheckpointAsync(HttpClient client, string region, NoteVerifierKey logKey)
     {
         var response = await client.GetAsync(new Uri($"/api/ledger/logs/{region}/checkpoint", UriKind.Relative), Ct);

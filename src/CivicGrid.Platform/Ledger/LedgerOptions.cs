@@ -26,6 +26,9 @@ public sealed class LedgerWitnessOptions
 
     /// <summary>The logs this witness cosigns; submissions for any other origin get 404.</summary>
     public Collection<WitnessedLogOptions> Logs { get; } = [];
+
+    /// <summary>How often the monitor fetches the published checkpoints of logs that have a <see cref="WitnessedLogOptions.Url"/>.</summary>
+    public int MonitorIntervalMilliseconds { get; set; } = 60_000;
 }
 
 /// <summary>A log this node witnesses.</summary>
@@ -38,9 +41,9 @@ public sealed class WitnessedLogOptions
     public string VerifierKey { get; set; } = "";
 
     /// <summary>
-    /// Where the log is fetched from: the log's tlog-tiles URL prefix (the folder holding <c>checkpoint</c> and
-    /// <c>tile/</c>). The witness monitor reads the published checkpoint there and checks that it is consistent
-    /// with what this witness cosigned. Optional.
+    /// Where the log is fetched from: its tlog-tiles prefix (the URL under which <c>checkpoint</c> and <c>tile/</c>
+    /// are served). Optional. When set, the witness monitor fetches the published checkpoint there and checks,
+    /// from the log's own tiles, that it is consistent with the tree this witness last cosigned (no split view).
     /// </summary>
     public string? Url { get; set; }
 }

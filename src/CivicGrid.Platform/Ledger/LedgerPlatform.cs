@@ -26,11 +26,13 @@ public static class LedgerPlatformExtensions
         services.TryAddSingleton<LedgerTransparencyLogs>();
         services.Replace(ServiceDescriptor.Singleton<ITransparencyLogs>(sp => sp.GetRequiredService<LedgerTransparencyLogs>()));
         services.TryAddSingleton<LedgerWitness>();
+        services.TryAddSingleton<LedgerWitnessMonitor>();
         services.TryAddSingleton<LedgerPublisher>();
         services.TryAddSingleton<LedgerRegions>();
         services.TryAddScoped<LedgerExplorer>();
         services.AddHttpClient(LedgerPublisher.HttpClientName);
         services.AddHostedService<LedgerPublicationService>();
+        services.AddHostedService<LedgerWitnessMonitorService>();
         services.AddSingleton<IModuleDatabase, LedgerModuleDatabase>();
         return services;
     }

@@ -23,7 +23,7 @@ public sealed record LedgerLogView(
     string CheckpointUrl);
 
 /// <summary>This node as a witness: its cosigner key and the logs it cosigns, with the size last cosigned.</summary>
-public sealed record LedgerWitnessView(string VerifierKey, IReadOnlyList<WitnessedLogView> Logs);
+public sealed record LedgerWitnessView(string VerifierKey, IReadOnlyList<WitnessedLogView> Logs, IReadOnlyCollection<WitnessMonitorReport> Monitor);
 
 /// <summary>A log this node witnesses and the latest size it cosigned (null: none yet).</summary>
 public sealed record WitnessedLogView(string Origin, long? Size);
@@ -87,11 +87,11 @@ public static class LedgerEndpoints
             .WithSummary("Verify a receipt file against this city's region logs")
             .WithDescription("The body is the receipt text. Answers valid or invalid with the reason. Public.");
 
-        group.MapGet("/witness", (LedgerWitness witness) =>
+        group.MapGet("/witness", (LedgerWitness witness, LedgerWitnessMonitor monitor) =>
                 TypedResults.Ok(new LedgerWitnessView(witness.VerifierKey.Encoded,
-                    [.. witness.Origins.Select(o => new WitnessedLogView(o, witness.Latest(o)?.Size))])))
+                    [.. witness.Origins.Select(o => new WitnessedLogView(o, witness.Latest(o)?.Size))], monitor.Reports)))
             .WithName("GetLedgerWitness")
-            .WithSummary("This node's witness: cosigner key and the logs it cosigns")
+            .WithSummary("This node's witness: cosigner key, the logs it cosigns, and the monitor's latest consistency checks")
             .WithDescription("Public.");
     }
 

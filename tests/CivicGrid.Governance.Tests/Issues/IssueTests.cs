@@ -98,4 +98,26 @@ public class IssueTests
         Assert.Throws<IssueRuleException>(() => Issue.Post("x", Op, "t", "", IssueCategory.Care, "r", GeoPoint.Create(0, 0), T0));
         Assert.Throws<IssueRuleException>(() => GeoPoint.Create(91, 0));
     }
+
+    [Fact]
+    public void Static_trending_score_matches_the_issue_score_for_the_same_supports_and_comments()
+    {
+        var issue = NewIssue();
+        issue.Support(Bob, T0.AddHours(2));
+        issue.Comment(Bob, "Same here", T0.AddHours(5));
+        var now = T0.AddDays(1);
+        var score = Issue.TrendingScore([T0.AddHours(2)], [T0.AddHours(5)], now);
+        Assert.Equal(issue.TrendingScore(now), score, 12);
+        Assert.Equal(0, Issue.TrendingScore([T0], [], T0.AddDays(8)));
+    }
+
+    [Theory]
+    [InlineData(IssueStatus.Open, IssueStatus.Planned, true)]
+    [InlineData(IssueStatus.Planned, IssueStatus.InProgress, true)]
+    [InlineData(IssueStatus.InProgress, IssueStatus.Done, true)]
+    [InlineData(IssueStatus.Open, IssueStatus.Done, false)]
+    [InlineData(IssueStatus.Done, IssueStatus.Declined, false)]
+    [InlineData(IssueStatus.Planned, IssueStatus.Declined, true)]
+    public void Allowed_transitions_are_the_accountability_steps(IssueStatus from, IssueStatus to, bool allowed) =>
+        Assert.Equal(allowed, Issue.IsAllowedTransition(from, to));
 }

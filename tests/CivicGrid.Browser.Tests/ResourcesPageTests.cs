@@ -1,0 +1,38 @@
+using Microsoft.Playwright;
+using Xunit;
+
+namespace CivicGrid.Browser.Tests;
+
+/// <summary>
+/// The supply-chain page in headless Chromium on the demo city's chain: the injected withholding is shown with its
+/// evidence, concentration charts and municipal reserves are drawn, and a lot's history is a graph whose events
+/// verify from signatures and receipts.
+/// </summary>
+public sealed class ResourcesPageTests(CivicGridBrowserFixture server) : IClassFixture<CivicGridBrowserFixture>
+{
+    [Fact]
+    public async Task Page_shows_alerts_concentration_reserves_and_a_verified_lot_graph()
+    {
+        var page = await server.NewSignedInPageAsync();
+        await page.GotoAsync(server.Url("resources"));
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Resources: material supply chains");
+
+        var alert = page.GetByTestId("withholding-alert").First;
+        await Assertions.Expect(alert).ToContainTextAsync("refiner-a → maker-east");
+        await Assertions.Expect(alert.Locator("table.evidence")).ToContainTextAsync("z-score");
+        await Assertions.Expect(page.GetByTestId("hhi-supplier-copper").Locator("rect")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("hhi-country-copper")).ToContainTextAsync("HHI");
+        await Assertions.Expect(page.GetByTestId("reserve-row").First).ToContainTextAsync("reserve-warehouse-1");
+        await Assertions.Expect(page.GetByTestId("footprint-row")).ToHaveCountAsync(10);
+
+        await page.GetByTestId("lot-link").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lot-graph")).ToBeVisibleAsync();
+        var nodes = await page.GetByTestId("lot-node").CountAsync();
+        Assert.True(nodes > 3, $"a delivered lot has a history back to mines and scrap ({nodes} nodes)");
+        await Assertions.Expect(page.Locator("[data-testid=lot-graph] line.edge").First).ToBeAttachedAsync();
+        await Assertions.Expect(page.GetByTestId("lot-verified")).ToContainTextAsync("verified");
+        await Assertions.Expect(page.GetByTestId("lot-verified")).Not.ToContainTextAsync("not verified");
+        await Assertions.Expect(page.Locator("[data-testid=lot-history] summary").First).ToContainTextAsync("valid");
+        await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+    }
+}
