@@ -33,7 +33,9 @@ public sealed class WaterPageTests(CivicGridBrowserFixture server) : IClassFixtu
 
         // Move to 12:00 and colour by water age.
         var noon = expected.Times.ToList().IndexOf(12 * 3600);
-        await page.Locator("#water-time").FillAsync(noon.ToString(CultureInfo.InvariantCulture));
+        // A range input cannot be "filled": set its value and raise the input event Blazor binds to.
+        await page.Locator("#water-time").EvaluateAsync(
+            "(e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }", noon.ToString(CultureInfo.InvariantCulture));
         await Assertions.Expect(page.GetByTestId("water-time-label")).ToHaveTextAsync("12:00");
         await page.CheckAsync("#water-variable-quality");
 

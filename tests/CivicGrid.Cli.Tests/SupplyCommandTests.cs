@@ -43,7 +43,7 @@ public class SupplyCommandTests
         using (var doc = JsonDocument.Parse(footprint.StdOut))
         {
             Assert.Equal("3.0.0", doc.RootElement.GetProperty("specVersion").GetString());
-            Assert.True(decimal.Parse(doc.RootElement.GetProperty("pcf").GetProperty("pcfExcludingBiogenicCO2Withdrawal").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+            Assert.True(decimal.Parse(doc.RootElement.GetProperty("pcf").GetProperty("pcfExcludingBiogenicUptake").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
         }
     }
 
@@ -61,5 +61,19 @@ public class SupplyCommandTests
         var result = await CliRunner.RunAsync("supply", "concentration", chain);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("BadSignature", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pact_fetch_refuses_a_non_http_url_and_reports_an_unreachable_host()
+    {
+        var ftp = await CliRunner.RunAsync("supply", "pact", "fetch", "ftp://pact.example", "--client-id", "a", "--client-secret", "b");
+        Assert.Equal(2, ftp.ExitCode);
+        Assert.Contains("not an http(s) URL", ftp.StdErr + ftp.StdOut, StringComparison.Ordinal);
+
+        // Port 9 (discard) on loopback is closed here: the client reports the failed token request, not a crash.
+        var closed = await CliRunner.RunAsync("supply", "pact", "fetch", "http://127.0.0.1:9", "--client-id", "a", "--client-secret", "b", "--json");
+        Assert.Equal(2, closed.ExitCode);
+        using var error = JsonDocument.Parse(closed.StdOut);
+        Assert.Contains("auth/token", error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 }

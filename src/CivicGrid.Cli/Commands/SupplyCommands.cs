@@ -223,7 +223,7 @@ public sealed class SupplyCommands : ICommandGroup
 
     private static Command BuildPact()
     {
-        var url = new Argument<Uri>("url") { Description = "Base URL of a PACT v3 host system (its /auth/token and /3/footprints)" };
+        var url = new Argument<string>("url") { Description = "Base URL of a PACT v3 host system (its /auth/token and /3/footprints)" };
         var clientId = new Option<string>("--client-id") { Description = "OAuth2 client id issued by the data owner", Required = true };
         var clientSecret = new Option<string>("--client-secret") { Description = "OAuth2 client secret (or set CIVICGRID_PACT_SECRET)" };
         var limit = new Option<int?>("--limit") { Description = "Footprints per page (the limit parameter)" };
@@ -247,10 +247,10 @@ public sealed class SupplyCommands : ICommandGroup
             {
                 return CliOutput.Error(parse, "--client-secret (or CIVICGRID_PACT_SECRET) is required");
             }
-            var baseUri = parse.GetValue(url)!;
-            if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+            var text = parse.GetValue(url)!;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
             {
-                return CliOutput.Error(parse, $"{baseUri}: not an http(s) URL");
+                return CliOutput.Error(parse, $"{text}: not an http(s) URL");
             }
             if (parse.GetValue(limit) is <= 0 || parse.GetValue(maxPages) <= 0)
             {

@@ -20,6 +20,7 @@ public static class ApiSetup
         api.MapMobilityEndpoints();
         api.MapEnergyVppEndpoints();
         api.MapEnergyGridEndpoints();
+        api.MapEnergyMarketEndpoints();
         endpoints.MapSupplyEndpoints();
     }
 }

@@ -63,6 +63,7 @@ public static class ServerSetup
         services.AddMobility();
         CivicGrid.Platform.Energy.VppPlatformExtensions.AddVppPlatform(services);
         CivicGrid.Platform.Energy.GridPlatformExtensions.AddGridPlatform(services);
+        CivicGrid.Platform.Energy.EnergyMarketPlatformExtensions.AddEnergyMarketPlatform(services);
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
