@@ -65,6 +65,7 @@ public sealed class EnergyGridPageTests(CivicGridBrowserFixture server) : IClass
         var page = await OpenAsync();
         var broken = "function mpc = broken\nmpc.version = '2';\nmpc.baseMVA = 100;\nmpc.bus = [\n1 3 0 0 0 0 1 oops 0 345 1 1.1 0.9;\n];\n";
         await page.Locator("#grid-upload").SetInputFilesAsync(new FilePayload { Name = "broken.m", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes(broken) });
+        await Assertions.Expect(page.Locator("#grid-case")).ToHaveValueAsync("upload");
         await page.ClickAsync("#grid-run");
         var error = page.GetByTestId("grid-error");
         await Assertions.Expect(error).ToContainTextAsync("broken.m:5:");

@@ -82,11 +82,11 @@ public sealed class PactApiTests(SqliteServerFixture fixture)
             var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
             return (response.StatusCode, json);
         }
-        var (status, body) = await Post("recipient:wrong", new("grant_type", "client_credentials"));
+        var (status, body) = await Post("recipient:wrong", KeyValuePair.Create("grant_type", "client_credentials"));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Empty(PactSchema.ValidateOAuthError(body));
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
-        (status, body) = await Post("recipient:" + Secret, new("grant_type", "password"));
+        (status, body) = await Post("recipient:" + Secret, KeyValuePair.Create("grant_type", "password"));
         Assert.Equal((HttpStatusCode.BadRequest, "unsupported_grant_type"), (status, body.GetProperty("error").GetString()));
         (status, body) = await Post("recipient:" + Secret);
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (status, body.GetProperty("error").GetString()));
