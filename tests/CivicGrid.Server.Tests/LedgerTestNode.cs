@@ -76,6 +76,9 @@ public sealed class LedgerTestNode : IAsyncDisposable
             ["CivicGrid:DataDirectory"] = dataDirectory,
             ["CivicGrid:Storage:Provider"] = settings.ContainsKey("ConnectionStrings:CivicGrid") ? "PostgreSQL" : "Sqlite",
         };
+        // Other fixtures briefly publish their settings as environment variables while they start (see
+        // CivicGridServerFactory); pin the connection string so a node never picks up another test's database.
+        all.TryAdd("ConnectionStrings:CivicGrid", null);
         builder.Configuration.AddInMemoryCollection(all);
         builder.Services.AddCivicGridPlatform(builder.Configuration);
         builder.Services.AddLedgerServer();
