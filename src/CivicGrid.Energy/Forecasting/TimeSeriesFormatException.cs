@@ -1,7 +1,7 @@
 namespace CivicGrid.Energy.Forecasting;
 
 /// <summary>A time-series CSV could not be read: names the file, the 1-based line and column, and the reason.</summary>
-public sealed class TimeSeriesFormatException : FormatException
+public sealed class TimeSeriesFormatException : EnergyFormatException
 {
     public TimeSeriesFormatException()
     {
@@ -18,16 +18,7 @@ public sealed class TimeSeriesFormatException : FormatException
     }
 
     public TimeSeriesFormatException(string file, int line, int column, string reason)
-        : base($"{file}:{line}:{column}: {reason}")
+        : base(file, line, column, reason)
     {
-        File = file;
-        Line = line;
-        Column = column;
-        Reason = reason;
     }
-
-    public string File { get; } = "";
-    public int Line { get; }
-    public int Column { get; }
-    public string Reason { get; } = "";
 }

@@ -1,7 +1,7 @@
 namespace CivicGrid.Energy.Shedding;
 
 /// <summary>A households or shortfall file could not be read: names the file, the 1-based line and column, and the reason.</summary>
-public sealed class SheddingFormatException : FormatException
+public sealed class SheddingFormatException : EnergyFormatException
 {
     public SheddingFormatException()
     {
@@ -18,16 +18,7 @@ public sealed class SheddingFormatException : FormatException
     }
 
     public SheddingFormatException(string file, int line, int column, string reason)
-        : base($"{file}:{line}:{column}: {reason}")
+        : base(file, line, column, reason)
     {
-        File = file;
-        Line = line;
-        Column = column;
-        Reason = reason;
     }
-
-    public string File { get; } = "";
-    public int Line { get; }
-    public int Column { get; }
-    public string Reason { get; } = "";
 }

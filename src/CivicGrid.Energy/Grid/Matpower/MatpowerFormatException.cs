@@ -1,7 +1,7 @@
 namespace CivicGrid.Energy.Grid.Matpower;
 
 /// <summary>A MATPOWER case file could not be read: names the file, the 1-based line and column, and the reason.</summary>
-public sealed class MatpowerFormatException : FormatException
+public sealed class MatpowerFormatException : EnergyFormatException
 {
     public MatpowerFormatException()
     {
@@ -18,16 +18,7 @@ public sealed class MatpowerFormatException : FormatException
     }
 
     public MatpowerFormatException(string file, int line, int column, string reason)
-        : base($"{file}:{line}:{column}: {reason}")
+        : base(file, line, column, reason)
     {
-        File = file;
-        Line = line;
-        Column = column;
-        Reason = reason;
     }
-
-    public string File { get; } = "";
-    public int Line { get; }
-    public int Column { get; }
-    public string Reason { get; } = "";
 }
