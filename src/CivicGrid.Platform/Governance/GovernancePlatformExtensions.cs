@@ -1,8 +1,6 @@
 using CivicGrid.Platform.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CivicGrid.Platform.Governance;
 
@@ -17,32 +15,9 @@ public static class GovernancePlatformExtensions
     public static IServiceCollection AddGovernancePlatform(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(sp => Options<SqliteGovernanceDbContext>(sp, (b, o) =>
-            b.UseSqlite(o.EffectiveConnectionString, x => x.MigrationsHistoryTable(GovernanceDbContext.HistoryTable))));
-        services.TryAddSingleton(sp => Options<PostgresGovernanceDbContext>(sp, (b, o) =>
-            b.UseNpgsql(o.EffectiveConnectionString, x => x.MigrationsHistoryTable(GovernanceDbContext.HistoryTable))));
-        services.TryAddSingleton<IDbContextFactory<GovernanceDbContext>, GovernanceDbContextFactory>();
+        services.AddModuleDbContext<GovernanceDbContext, SqliteGovernanceDbContext, PostgresGovernanceDbContext>(GovernanceDbContext.HistoryTable, o => new SqliteGovernanceDbContext(o), o => new PostgresGovernanceDbContext(o));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModuleDatabase, GovernanceModuleDatabase>());
         services.TryAddScoped<ParticipationService>();
         return services;
     }
-
-    private static DbContextOptions<T> Options<T>(IServiceProvider sp, Action<DbContextOptionsBuilder<T>, PlatformOptions> configure)
-        where T : DbContext
-    {
-        var options = sp.GetRequiredService<IOptions<PlatformOptions>>().Value;
-        var builder = new DbContextOptionsBuilder<T>();
-        configure(builder, options);
-        return builder.Options;
-    }
-}
-
-/// <summary>Creates the <see cref="GovernanceDbContext"/> flavour of the configured provider.</summary>
-public sealed class GovernanceDbContextFactory(IOptions<PlatformOptions> options, IServiceProvider services) : IDbContextFactory<GovernanceDbContext>
-{
-    public GovernanceDbContext CreateDbContext() => options.Value.StorageProvider switch
-    {
-        StorageProvider.PostgreSQL => new PostgresGovernanceDbContext(services.GetRequiredService<DbContextOptions<PostgresGovernanceDbContext>>()),
-        _ => new SqliteGovernanceDbContext(services.GetRequiredService<DbContextOptions<SqliteGovernanceDbContext>>()),
-    };
 }
