@@ -16,7 +16,9 @@ public static class PlatformHostExtensions
     /// Adds an in-process Orleans silo. Clustering: <c>CivicGrid:Orleans:Clustering</c> = <c>Localhost</c> (default) or
     /// <c>AdoNet</c> (PostgreSQL membership on <c>ConnectionStrings:CivicGrid</c>). Grain storage "civicgrid":
     /// <see cref="SqliteGrainStorage"/> in <c>&lt;data&gt;/grains.db</c> with the SQLite provider, Orleans ADO.NET
-    /// persistence with PostgreSQL (tables created at silo start when missing). Ports 0 mean "pick a free port".
+    /// persistence with PostgreSQL (tables created at silo start when missing). Reminders: ADO.NET on PostgreSQL with the
+    /// PostgreSQL provider (they survive silos leaving), in memory with SQLite (the one-process default, where the silo
+    /// is the whole cluster and grains re-register their reminders on activation). Ports 0 mean "pick a free port".
     /// Settings are read from the builder's configuration when this is called.
     /// </summary>
     public static IHostApplicationBuilder AddCivicGridOrleans(this IHostApplicationBuilder builder)
@@ -44,11 +46,17 @@ public static class PlatformHostExtensions
                     o.Invariant = "Npgsql";
                     o.ConnectionString = connectionString;
                 });
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = connectionString;
+                });
             }
             else
             {
                 silo.Services.AddGrainStorage(GrainStorageNames.CivicGrid,
                     (sp, _) => new SqliteGrainStorage(options.SqliteGrainStatePath, options.ServiceId, sp.GetService<TimeProvider>()));
+                silo.UseInMemoryReminderService();
             }
 
             if (options.Clustering == OrleansClustering.AdoNet)
@@ -84,6 +92,6 @@ public static class PlatformHostExtensions
     {
         public void Participate(ISiloLifecycle lifecycle) =>
             lifecycle.Subscribe(nameof(OrleansSchemaInstaller), ServiceLifecycleStage.First,
-                ct => PostgresOrleansSchema.EnsureCreatedAsync(connectionString, ct));
+                ct => PostgresOrleansSchema.EnsureCreatedWithRemindersAsync(connectionString, ct));
     }
 }

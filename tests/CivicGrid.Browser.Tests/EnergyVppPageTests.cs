@@ -28,6 +28,13 @@ public sealed class EnergyVppPageTests(CivicGridBrowserFixture server) : IClassF
         var peak = double.Parse(await page.GetByTestId("vpp-peak-import").InnerTextAsync(), CultureInfo.InvariantCulture);
         Assert.True(peak <= feeder + 0.05, $"peak import {peak} kW above the feeder limit {feeder} kW");
 
+        // The adopted schedules are decisions in the log: the day-ahead one at least, with a log index and a receipt.
+        await Assertions.Expect(page.GetByTestId("vpp-plan").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("vpp-plan").Last).ToContainTextAsync("day-ahead");
+        var logIndex = long.Parse(await page.GetByTestId("vpp-plan-log-index").First.InnerTextAsync(), CultureInfo.InvariantCulture);
+        Assert.True(logIndex >= 0);
+        await Assertions.Expect(page.GetByTestId("vpp-plan-receipt")).ToHaveCountAsync(1);
+
         // Another region: the heading follows the selection.
         var second = page.Locator("[aria-label=Region] button").Nth(1);
         var name = await second.InnerTextAsync();

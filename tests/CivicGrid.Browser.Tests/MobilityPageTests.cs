@@ -4,7 +4,7 @@ using Xunit;
 
 namespace CivicGrid.Browser.Tests;
 
-/// <summary>The mobility page in headless Chromium: run an assignment with progress, see V/C colours, signal plans and a charging plan with its receipt.</summary>
+/// <summary>The mobility page in headless Chromium: run an assignment with progress, see V/C colours, signal plans, a charging plan and a ride-pooling fleet allocation with their receipts.</summary>
 public sealed class MobilityPageTests(CivicGridBrowserFixture server) : IClassFixture<CivicGridBrowserFixture>
 {
     private async Task<IPage> OpenAsync()
@@ -50,6 +50,25 @@ public sealed class MobilityPageTests(CivicGridBrowserFixture server) : IClassFi
         var uncontrolled = double.Parse(await panel.GetByTestId("uncontrolled-peak").InnerTextAsync(), CultureInfo.InvariantCulture);
         Assert.True(peak <= 4.05, $"planned peak {peak}");
         Assert.True(uncontrolled > peak);
+        await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Pooling_rides_draws_each_vehicle_route_and_shows_the_fleet_allocation_receipt()
+    {
+        var page = await OpenAsync();
+        await page.FillAsync("#pooling-requests", "12");
+        await page.Locator("#pooling-requests").DispatchEventAsync("change");
+        await page.FillAsync("#pooling-vehicles", "3");
+        await page.Locator("#pooling-vehicles").DispatchEventAsync("change");
+        await page.ClickAsync("#mobility-pool");
+        // The improvement search and the log append take a few seconds on a loaded machine.
+        await Assertions.Expect(page.GetByTestId("pooling-receipt")).ToContainTextAsync("—", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId("pooling-check")).ToHaveTextAsync("every route passes the checker");
+        var vehicles = await page.Locator("[data-testid=pooling-vehicles] tbody tr").CountAsync();
+        Assert.InRange(vehicles, 1, 3);
+        await Assertions.Expect(page.Locator("[data-testid=pooling-map] polyline.route")).ToHaveCountAsync(vehicles);
+        await Assertions.Expect(page.GetByTestId("pooling-summary")).ToContainTextAsync("of 12 requests served");
         await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
     }
 }

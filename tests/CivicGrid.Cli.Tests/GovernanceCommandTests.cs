@@ -35,6 +35,19 @@ public class GovernanceCommandTests
     }
 
     [Fact]
+    public async Task Pb_greedy_on_cumulative_ballots_ranks_points_per_cost()
+    {
+        var file = ReferenceData.Require("governance/equalshares/pb_cardinal/synthetic_cumulative.pb");
+        var result = await CliRunner.RunAsync("governance", "pb", file, "--rule", "greedy", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var election = CivicGrid.Governance.Budgeting.PabulibReader.ReadFile(file);
+        var expected = CivicGrid.Governance.Budgeting.UtilityGreedyRule.Compute(election, CivicGrid.Governance.Budgeting.SatisfactionMeasure.Points);
+        Assert.Equal(expected, doc.RootElement.GetProperty("selected").EnumerateArray().Select(e => e.GetString()!).ToList());
+        Assert.True(doc.RootElement.GetProperty("total_cost").GetDouble() <= doc.RootElement.GetProperty("budget").GetDouble());
+    }
+
+    [Fact]
     public async Task Pb_unresolved_tie_fails_with_a_message()
     {
         var file = ReferenceData.Require("governance/equalshares/pb/netherlands_amsterdam_2022_west.pb");

@@ -93,4 +93,79 @@ public class MobilityDarpCommandTests
         // Best known a2-16 cost 294.25 (Ropke et al. 2007, data README); a heuristic cannot go below it.
         Assert.True(root.GetProperty("cost").GetDouble() >= 294.25 - 0.01);
     }
+
+    [Fact]
+    public async Task Assign_with_a_prohibited_turn_reports_the_turn_and_the_two_path_equilibrium()
+    {
+        var folder = ReferenceData.Require("mobility/tntp/Braess-Example");
+        using var temp = RepositoryPaths.CreateTempFolder();
+        var turns = Path.Combine(temp.Path, "turns.csv");
+        await File.WriteAllTextAsync(turns, "from_node,via_node,to_node,penalty\n1,3,4,prohibited\n", TestContext.Current.CancellationToken);
+        var flows = Path.Combine(temp.Path, "flow.tntp");
+        var result = await CliRunner.RunAsync("mobility", "assign", folder, "--gap", "1e-12", "--turns", turns, "--flows", flows, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var turn = Assert.Single(doc.RootElement.GetProperty("turns").EnumerateArray());
+        Assert.True(turn.GetProperty("prohibited").GetBoolean());
+        Assert.Equal(0, turn.GetProperty("flow").GetDouble(), 1e-9);
+        // The flow file holds the 5 base links only; each outer path carries 3 of the 6 trips.
+        var lines = (await File.ReadAllLinesAsync(flows, TestContext.Current.CancellationToken)).Skip(1)
+            .Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(5, lines.Count);
+        Assert.Equal(3, double.Parse(lines[0][2], CultureInfo.InvariantCulture), 1e-6);
+        Assert.Equal(0, double.Parse(lines[3][2], CultureInfo.InvariantCulture), 1e-6);
+    }
+
+    [Fact]
+    public async Task Assign_with_classes_reports_each_class_and_rejects_a_bad_class_file_with_its_line()
+    {
+        var folder = ReferenceData.Require("mobility/tntp/Braess-Example");
+        using var temp = RepositoryPaths.CreateTempFolder();
+        var classes = Path.Combine(temp.Path, "classes.csv");
+        var trips = Path.Combine(folder, "Braess_trips.tntp");
+        await File.WriteAllTextAsync(classes, $"name,pce,toll_factor,distance_factor,trips,prohibited_links\ncar,1,,,{trips},\ntruck,2,,,{trips},3-4\n", TestContext.Current.CancellationToken);
+        var result = await CliRunner.RunAsync("mobility", "assign", folder, "--gap", "1e-10", "--classes", classes, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var list = doc.RootElement.GetProperty("classes").EnumerateArray().ToList();
+        Assert.Equal(["car", "truck"], list.Select(c => c.GetProperty("name").GetString()));
+        Assert.All(list, c => Assert.Equal(6, c.GetProperty("trips").GetDouble()));
+        Assert.All(list, c => Assert.True(c.GetProperty("vehicle_minutes").GetDouble() > 0));
+
+        await File.WriteAllTextAsync(classes, "name,pce,toll_factor,distance_factor,trips\ncar,-1,,,x.tntp\n", TestContext.Current.CancellationToken);
+        var bad = await CliRunner.RunAsync("mobility", "assign", folder, "--classes", classes, "--json");
+        Assert.Equal(2, bad.ExitCode);
+        using var err = JsonDocument.Parse(bad.StdOut);
+        Assert.Contains("classes.csv:2:", err.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Charge_keeps_the_feeder_within_its_headroom_and_reports_fair_shortfall()
+    {
+        using var temp = RepositoryPaths.CreateTempFolder();
+        var ct = TestContext.Current.CancellationToken;
+        var trips = Path.Combine(temp.Path, "trips.csv");
+        var sites = Path.Combine(temp.Path, "sites.csv");
+        var feeders = Path.Combine(temp.Path, "feeders.csv");
+        // Three vehicles that each need 20 kWh in one hour, behind a feeder that can give 10 kW: only a third is deliverable.
+        await File.WriteAllTextAsync(trips, "vehicle,site,arrival_minute,leave_minute,distance_km,departure_soc,battery_kwh,consumption_kwh_per_km,target_soc,max_power_kw\n" +
+            "a,s,0,60,0,0.5,40,0.2,1,22\nb,s,0,60,0,0.5,40,0.2,1,22\nc,s,0,60,0,0.5,40,0.2,1,22\n", ct);
+        await File.WriteAllTextAsync(sites, "site,feeder,power_limit_kw\ns,f,50\n", ct);
+        await File.WriteAllTextAsync(feeders, "feeder,slot,headroom_kw\nf,0,10\nf,1,10\nf,2,10\nf,3,10\n", ct);
+        var result = await CliRunner.RunAsync("mobility", "charge", trips, "--sites", sites, "--feeders", feeders, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.StdOut);
+        var root = doc.RootElement;
+        Assert.Equal(3, root.GetProperty("vehicles").GetInt32());
+        Assert.Equal(10, root.GetProperty("delivered_kwh").GetDouble(), 1e-4);
+        Assert.True(root.GetProperty("feeders")[0].GetProperty("peak_kw").GetDouble() <= 10 + 1e-6);
+        var shortfalls = root.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("shortfall_kwh").GetDouble()).ToList();
+        Assert.All(shortfalls, s => Assert.Equal(shortfalls[0], s, 1e-4));
+
+        await File.WriteAllTextAsync(sites, "site,feeder,power_limit_kw\ns,nowhere,50\n", ct);
+        var bad = await CliRunner.RunAsync("mobility", "charge", trips, "--sites", sites, "--feeders", feeders, "--json");
+        Assert.Equal(2, bad.ExitCode);
+        using var err = JsonDocument.Parse(bad.StdOut);
+        Assert.Contains("sites.csv:2:", err.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -119,4 +119,43 @@ public sealed class MobilityHttpTests(SqliteServerFixture fixture)
         var prices = await admin.PostJsonAtAsync("/api/mobility/charging-plans", new { pricePerKilowattHour = new[] { 0.1, 0.2 } });
         await HttpAssertions.AssertProblemAsync(prices, HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Ride_pooling_serves_requests_with_checked_routes_and_records_the_fleet_allocation()
+    {
+        using var client = await ClientAsync(PlatformRoles.Administrator);
+        var response = await client.PostJsonAtAsync("/api/mobility/ride-pooling", new { requests = 16, vehicles = 3, improvementIterations = 100 });
+        var view = await response.JsonAsync();
+        var allocation = view.GetProperty("allocation");
+        Assert.True(allocation.GetProperty("feasible").GetBoolean());
+        var requests = allocation.GetProperty("requests").EnumerateArray().ToList();
+        Assert.Equal(16, requests.Count);
+        Assert.Equal(16, allocation.GetProperty("served").GetInt32() + allocation.GetProperty("unserved").GetInt32());
+        Assert.True(allocation.GetProperty("served").GetInt32() > 0);
+        foreach (var r in requests.Where(r => r.GetProperty("vehicleId").ValueKind == System.Text.Json.JsonValueKind.String))
+        {
+            // Picked up inside the window, carried no longer than the ride-time limit.
+            var pickup = r.GetProperty("pickupMinute").GetDouble();
+            Assert.InRange(pickup, r.GetProperty("earliestPickupMinute").GetDouble() - 1e-6, r.GetProperty("latestPickupMinute").GetDouble() + 1e-6);
+            Assert.True(r.GetProperty("dropoffMinute").GetDouble() - pickup - 1 <= allocation.GetProperty("maxRideMinutes").GetDouble() + 1e-6);
+        }
+        foreach (var v in allocation.GetProperty("vehicles").EnumerateArray())
+        {
+            Assert.All(v.GetProperty("stops").EnumerateArray(), s => Assert.InRange(s.GetProperty("onBoard").GetInt32(), 0, allocation.GetProperty("capacity").GetInt32()));
+        }
+        var decision = view.GetProperty("decision");
+        Assert.Equal("FleetAllocation", decision.GetProperty("kind").GetString());
+        Assert.Equal("darp-insertion-improvement", decision.GetProperty("algorithm").GetString());
+        var stored = await (await client.GetAtAsync($"/api/decisions/{decision.GetProperty("id").GetString()}")).JsonAsync();
+        Assert.Equal(decision.GetProperty("logIndex").GetInt64(), stored.GetProperty("logIndex").GetInt64());
+    }
+
+    [Fact]
+    public async Task Residents_cannot_pool_rides_and_out_of_range_settings_are_problems()
+    {
+        using var resident = await ClientAsync(PlatformRoles.Resident);
+        Assert.Equal(HttpStatusCode.Forbidden, (await resident.PostJsonAtAsync("/api/mobility/ride-pooling", new { })).StatusCode);
+        using var admin = await ClientAsync(PlatformRoles.Administrator);
+        await HttpAssertions.AssertProblemAsync(await admin.PostJsonAtAsync("/api/mobility/ride-pooling", new { requests = 0 }), HttpStatusCode.BadRequest);
+    }
 }

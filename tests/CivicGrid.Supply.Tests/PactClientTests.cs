@@ -26,13 +26,23 @@ public class PactClientTests
         return list;
     }
 
-    /// <summary>Answers requests with a function of the request; records what was asked.</summary>
-    private sealed class ScriptedHost(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
+    /// <summary>
+    /// Answers requests with a function of the request; records what was asked. Unless <paramref name="discovery"/> is
+    /// given, the host offers no OpenID configuration (404), so clients fall back to <c>/auth/token</c>.
+    /// </summary>
+    private sealed class ScriptedHost(Func<HttpRequestMessage, HttpResponseMessage> answer, Func<HttpRequestMessage, HttpResponseMessage>? discovery = null) : HttpMessageHandler
     {
         public List<string> Requests { get; } = [];
 
+        public int DiscoveryRequests { get; private set; }
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal))
+            {
+                DiscoveryRequests++;
+                return Task.FromResult(discovery?.Invoke(request) ?? new HttpResponseMessage(HttpStatusCode.NotFound));
+            }
             Requests.Add($"{request.Method} {request.RequestUri!.PathAndQuery} {request.Headers.Authorization}");
             return Task.FromResult(answer(request));
         }
@@ -142,5 +152,40 @@ public class PactClientTests
         var denied = await Assert.ThrowsAsync<PactClientException>(() => new PactClient(new HttpClient(refusing), Base, "x", "y").AuthenticateAsync(TestContext.Current.CancellationToken));
         Assert.Equal("invalid_client", denied.Code);
         Assert.Empty(denied.Violations);
+    }
+
+    [Fact]
+    public async Task Token_endpoint_is_discovered_from_the_openid_configuration_once()
+    {
+        var host = new ScriptedHost(
+            request => request.RequestUri!.AbsoluteUri == "https://id.example/oauth2/token" ? Token("d1") : Json(HttpStatusCode.OK, new { data = Array.Empty<object>() }),
+            _ => Json(HttpStatusCode.OK, new { issuer = "https://id.example/", token_endpoint = "https://id.example/oauth2/token" }));
+        var client = new PactClient(new HttpClient(host), Base, "recipient", "secret");
+        var result = await client.ListAsync(null, 10, 1, TestContext.Current.CancellationToken);
+        Assert.Empty(result.Footprints);
+        Assert.Equal(new Uri("https://id.example/oauth2/token"), client.TokenEndpoint);
+        Assert.Equal("POST /oauth2/token Basic cmVjaXBpZW50OnNlY3JldA==", host.Requests[0]);
+        Assert.EndsWith("Bearer d1", host.Requests[1], StringComparison.Ordinal);
+        await client.AuthenticateAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, host.DiscoveryRequests);
+    }
+
+    [Fact]
+    public async Task Without_an_openid_configuration_the_client_uses_auth_token_under_the_auth_base()
+    {
+        var host = new ScriptedHost(_ => Token());
+        var client = new PactClient(new HttpClient(host), Base, "recipient", "secret");
+        await client.AuthenticateAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(new Uri(Base, "auth/token"), client.TokenEndpoint);
+        Assert.StartsWith("POST /pact/auth/token", host.Requests[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_endpoint_that_is_not_an_absolute_url_is_refused()
+    {
+        var host = new ScriptedHost(_ => Token(), _ => Json(HttpStatusCode.OK, new { token_endpoint = "/relative" }));
+        var client = new PactClient(new HttpClient(host), Base, "recipient", "secret");
+        var ex = await Assert.ThrowsAsync<PactClientException>(() => client.AuthenticateAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("token_endpoint", ex.Message, StringComparison.Ordinal);
     }
 }

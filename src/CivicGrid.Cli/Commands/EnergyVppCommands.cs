@@ -195,9 +195,11 @@ public static class EnergyVppCommands
         var forecaster = new Option<string>("--forecaster") { Description = "Solar home MPC forecasts: fasttree, similar-day or seasonal-naive", DefaultValueFactory = _ => "fasttree" };
         var ruleBased = new Option<bool>("--rule-based") { Description = "Solar home: the benchmark's rule-based controller" };
         var days = new Option<int>("--days") { Description = "Solar home: number of test days (the benchmark uses 30)", DefaultValueFactory = _ => SolarHomeBenchmark.TestDays };
-        var cmd = new Command("schedule", "Dispatch a VPP portfolio (LP through OR-Tools CLP), or run the solar-home benchmark");
+        var synthetic = new Option<int>("--synthetic") { Description = "Schedule a reproducible synthetic portfolio of this many DERs over 96 quarter hours instead of a file" };
+        var monolithic = new Option<bool>("--monolithic") { Description = "Solve one LP over every device instead of the exact aggregated LP (slow for large portfolios)" };
+        var cmd = new Command("schedule", "Dispatch a VPP portfolio (LP through OR-Tools GLOP), or run the solar-home benchmark");
         cmd.Arguments.Add(file);
-        foreach (var o in new Option[] { mpc, outOpt, solarhome, perfect, forecaster, ruleBased, days })
+        foreach (var o in new Option[] { mpc, outOpt, solarhome, perfect, forecaster, ruleBased, days, synthetic, monolithic })
         {
             cmd.Options.Add(o);
         }
@@ -209,16 +211,20 @@ public static class EnergyVppCommands
                 {
                     return SolarHome(parse, sh, parse.GetValue(perfect), parse.GetValue(ruleBased), parse.GetValue(forecaster)!, parse.GetValue(days));
                 }
+                if (parse.GetValue(synthetic) is > 0 and var count)
+                {
+                    return Schedule(parse, SyntheticPortfolio.Create(count), parse.GetValue(mpc), parse.GetValue(outOpt), parse.GetValue(monolithic));
+                }
                 if (parse.GetValue(file) is not { } pf)
                 {
-                    return CliOutput.Error(parse, "give a portfolio JSON file or --solarhome CSV");
+                    return CliOutput.Error(parse, "give a portfolio JSON file, --synthetic N or --solarhome CSV");
                 }
                 if (!Exists(parse, pf, out var code))
                 {
                     return code;
                 }
                 var portfolio = PortfolioReader.ReadFile(pf.FullName);
-                return Schedule(parse, portfolio, parse.GetValue(mpc), parse.GetValue(outOpt));
+                return Schedule(parse, portfolio, parse.GetValue(mpc), parse.GetValue(outOpt), parse.GetValue(monolithic));
             }
             catch (PortfolioFormatException ex)
             {
@@ -232,8 +238,9 @@ public static class EnergyVppCommands
         return cmd;
     }
 
-    private static int Schedule(ParseResult parse, Portfolio portfolio, int mpc, FileInfo? outFile)
+    private static int Schedule(ParseResult parse, Portfolio portfolio, int mpc, FileInfo? outFile, bool monolithic)
     {
+        var lpDevices = portfolio.Ders.Count;
         IReadOnlyList<DerSchedule> schedules;
         IReadOnlyList<double> imports, exports;
         IReadOnlyList<ConstraintViolation> violations;
@@ -248,7 +255,18 @@ public static class EnergyVppCommands
         }
         else
         {
-            var r = DispatchOptimizer.Solve(portfolio);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            DispatchResult r;
+            if (monolithic)
+            {
+                r = DispatchOptimizer.Solve(portfolio);
+            }
+            else
+            {
+                var aggregated = AggregatedDispatcher.Solve(portfolio);
+                (r, lpDevices) = (aggregated.Dispatch, aggregated.LpDevices);
+            }
+            r = r with { SolveMilliseconds = sw.Elapsed.TotalMilliseconds };
             if (!r.Solved)
             {
                 return CliOutput.Error(parse, "the LP solver failed: " + r.Status, CliOutput.Failed);
@@ -290,6 +308,8 @@ public static class EnergyVppCommands
                 export_kwh = exports.Sum() * dt,
                 peak_import_kw = imports.Max(),
                 solve_ms = ms,
+                ders_count = portfolio.Ders.Count,
+                lp_devices = lpDevices,
                 violations = violations.Select(v => new { constraint = v.Constraint, der = v.DerId, interval = v.Interval, amount = v.Amount, unit = v.Unit }),
                 ders = schedules.Select(s => new
                 {

@@ -72,7 +72,12 @@ public sealed class GovernanceCommands : ICommandGroup
             BudgetOutcome? outcome = null;
             try
             {
-                if (ruleName == "greedy")
+                if (ruleName == "greedy" && election.VoteType is PbVoteType.Cumulative or PbVoteType.Scoring or PbVoteType.Ordinal)
+                {
+                    // Points (or Borda points of a ranking) per unit of cost, as pabutools' greedy_utilitarian_welfare.
+                    selected = UtilityGreedyRule.Compute(election, election.VoteType == PbVoteType.Ordinal ? SatisfactionMeasure.Borda : SatisfactionMeasure.Points);
+                }
+                else if (ruleName == "greedy")
                 {
                     outcome = GreedyRule.Compute(profile);
                     selected = outcome.Winners;

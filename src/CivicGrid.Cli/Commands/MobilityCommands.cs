@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using CivicGrid.Mobility;
 using CivicGrid.Mobility.Assignment;
+using CivicGrid.Mobility.Inputs;
 using CivicGrid.Mobility.Networks;
 using CivicGrid.Mobility.RidePooling;
 using CivicGrid.Mobility.Signals;
@@ -17,6 +19,7 @@ public sealed class MobilityCommands : ICommandGroup
         command.Subcommands.Add(BuildAssign());
         command.Subcommands.Add(BuildSignals());
         command.Subcommands.Add(BuildDarp());
+        command.Subcommands.Add(MobilityChargeCommand.Build());
         return command;
     }
 
@@ -136,8 +139,12 @@ public sealed class MobilityCommands : ICommandGroup
         var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration limit", DefaultValueFactory = _ => 1000 };
         var toll = new Option<double?>("--toll-factor") { Description = "Minutes per toll unit (default: the folder README's value, else 0)" };
         var distance = new Option<double?>("--distance-factor") { Description = "Minutes per length unit (default: the folder README's value, else 0)" };
+        var classesFile = new Option<FileInfo?>("--classes") { Description = "Multi-class assignment: CSV name,pce,toll_factor,distance_factor,trips[,prohibited_links] (Algorithm B only)" };
+        var turnsFile = new Option<FileInfo?>("--turns") { Description = "Turn penalties and prohibitions: CSV from_node,via_node,to_node,penalty|prohibited" };
         var cmd = new Command("assign", "Static user-equilibrium assignment of a TNTP network");
         cmd.Arguments.Add(folder);
+        cmd.Options.Add(classesFile);
+        cmd.Options.Add(turnsFile);
         cmd.Options.Add(gap);
         cmd.Options.Add(flows);
         cmd.Options.Add(algorithm);
@@ -163,7 +170,34 @@ public sealed class MobilityCommands : ICommandGroup
             }
             var readme = tntp.ReadmeWeights ?? GeneralisedCostWeights.TimeOnly;
             var weights = new GeneralisedCostWeights(parse.GetValue(toll) ?? readme.TollFactor, parse.GetValue(distance) ?? readme.DistanceFactor);
-            var net = AssignmentNetwork.FromTntp(tntp.Network, tntp.Trips, weights);
+            var baseNet = AssignmentNetwork.FromTntp(tntp.Network, tntp.Trips, weights);
+            IReadOnlyList<VehicleClassInput>? classes = null;
+            IReadOnlyList<TurnRule>? turns = null;
+            try
+            {
+                if (parse.GetValue(classesFile) is { } cf)
+                {
+                    if (parse.GetValue(algorithm) != "b")
+                    {
+                        return CliOutput.Error(parse, "--classes needs --algorithm b");
+                    }
+                    classes = AssignmentInputs.ReadClasses(cf.FullName, tntp.Network);
+                }
+                if (parse.GetValue(turnsFile) is { } tf)
+                {
+                    turns = AssignmentInputs.ReadTurns(tf.FullName, tntp.Network);
+                }
+            }
+            catch (MobilityFormatException e)
+            {
+                return CliOutput.Error(parse, e.Message);
+            }
+            catch (IOException e)
+            {
+                return CliOutput.Error(parse, e.Message);
+            }
+            var expanded = turns is null ? null : TurnExpandedNetwork.Build(baseNet, turns);
+            var net = expanded?.Network ?? baseNet;
             var options = new AssignmentOptions { TargetRelativeGap = target, MaxIterations = parse.GetValue(maxIterations) };
             AssignmentResult result;
             try
@@ -172,19 +206,35 @@ public sealed class MobilityCommands : ICommandGroup
                 {
                     "bfw" => new FrankWolfe(net).Solve(options),
                     "fw" => new FrankWolfe(net, FrankWolfeVariant.Plain).Solve(options),
-                    _ => new AlgorithmB(net).Solve(options),
+                    _ => new AlgorithmB(net, classes?.Select(c => c.Class).ToList()).Solve(options),
                 };
             }
             catch (AssignmentException e)
             {
                 return CliOutput.Error(parse, e.Message);
             }
+            var classReport = classes?.Select((c, k) => new
+            {
+                name = c.Class.Name,
+                pce = c.Class.PassengerCarEquivalent,
+                trips = c.TotalDemand,
+                vehicleMinutes = VehicleMinutes(result.ClassLinkFlows![k], result.ClassLinkCosts![k], baseNet.LinkCount),
+            }).ToList();
+            var turnReport = expanded is null ? null : turns!.Select(r => new
+            {
+                from = baseNet.Tail[r.FromLink] + 1,
+                via = baseNet.Head[r.FromLink] + 1,
+                to = baseNet.Head[r.ToLink] + 1,
+                prohibited = r.Prohibited,
+                penalty = r.Penalty,
+                flow = r.Prohibited ? 0 : expanded.TurnFlow(result.LinkFlows, r.FromLink, r.ToLink),
+            }).ToList();
             var solveMs = result.History.Count > 0 ? result.History[^1].ElapsedMilliseconds : 0;
             var flowFile = parse.GetValue(flows);
             if (flowFile is not null)
             {
-                var rows = new List<TntpLinkFlow>(net.LinkCount);
-                for (var a = 0; a < net.LinkCount; a++)
+                var rows = new List<TntpLinkFlow>(baseNet.LinkCount);
+                for (var a = 0; a < baseNet.LinkCount; a++)
                 {
                     rows.Add(new TntpLinkFlow(tntp.Network.Links[a].Tail, tntp.Network.Links[a].Head, result.LinkFlows[a], result.LinkCosts[a]));
                 }
@@ -206,6 +256,8 @@ public sealed class MobilityCommands : ICommandGroup
                     tollFactor = weights.TollFactor,
                     distanceFactor = weights.DistanceFactor,
                     flows = flowFile?.FullName,
+                    classes = classReport,
+                    turns = turnReport,
                 });
             }
             else
@@ -219,6 +271,24 @@ public sealed class MobilityCommands : ICommandGroup
                 table.AddRow("iterations", result.Iterations.ToString(CultureInfo.InvariantCulture));
                 table.AddRow("solve ms", solveMs.ToString("F0", CultureInfo.InvariantCulture));
                 console.Write(table);
+                if (classReport is not null)
+                {
+                    var ct = new Table().AddColumn("class").AddColumn(new TableColumn("pce").RightAligned()).AddColumn(new TableColumn("trips").RightAligned()).AddColumn(new TableColumn("vehicle minutes").RightAligned());
+                    foreach (var c in classReport)
+                    {
+                        ct.AddRow(Markup.Escape(c.name), c.pce.ToString("G4", CultureInfo.InvariantCulture), c.trips.ToString("F0", CultureInfo.InvariantCulture), c.vehicleMinutes.ToString("F0", CultureInfo.InvariantCulture));
+                    }
+                    console.Write(ct);
+                }
+                if (turnReport is not null)
+                {
+                    var tt = new Table().AddColumn("movement").AddColumn("rule").AddColumn(new TableColumn("flow").RightAligned());
+                    foreach (var t in turnReport)
+                    {
+                        tt.AddRow($"{t.from}→{t.via}→{t.to}", t.prohibited ? "prohibited" : "+" + t.penalty.ToString("G4", CultureInfo.InvariantCulture), t.flow.ToString("F2", CultureInfo.InvariantCulture));
+                    }
+                    console.Write(tt);
+                }
                 if (!result.Converged)
                 {
                     console.MarkupLine("[yellow]target gap not reached within the iteration limit[/]");
@@ -227,5 +297,18 @@ public sealed class MobilityCommands : ICommandGroup
             return result.Converged ? CliOutput.Ok : CliOutput.Failed;
         });
         return cmd;
+    }
+
+    private static double VehicleMinutes(double[] flows, double[] costs, int baseLinks)
+    {
+        var total = 0.0;
+        for (var a = 0; a < baseLinks; a++)
+        {
+            if (flows[a] > 0)
+            {
+                total += flows[a] * costs[a];
+            }
+        }
+        return total;
     }
 }

@@ -21,6 +21,11 @@ public sealed class WaterCommands : ICommandGroup
         water.Subcommands.Add(BuildReport());
         water.Subcommands.Add(BuildConvert());
         water.Subcommands.Add(BuildGenerate());
+        water.Subcommands.Add(WaterNgsiCommands.Build());
+        water.Subcommands.Add(WaterOperationsCommands.BuildPumps());
+        water.Subcommands.Add(WaterOperationsCommands.BuildSources());
+        water.Subcommands.Add(WaterOperationsCommands.BuildRestrict());
+        water.Subcommands.Add(WaterLeakCommands.Build());
         return water;
     }
 

@@ -68,6 +68,11 @@ public static class DispatchOptimizer
             {
                 balance[t].SetCoefficient(v, coef);
             }
+            if (constant != 0)
+            {
+                // A constant injection (a curtailable load's baseline) moves the balance's right-hand side.
+                balance[t].SetBounds(balance[t].Lb() - constant, balance[t].Ub() - constant);
+            }
             injections?[t].Add((der, v!, coef, constant));
         }
 

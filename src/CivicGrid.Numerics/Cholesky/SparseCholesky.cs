@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CivicGrid.Numerics.Ordering;
 using CivicGrid.Numerics.Sparse;
 
@@ -14,11 +16,10 @@ public sealed class SparseCholesky
     private readonly int _n;
     private readonly int[] _perm;        // pivot k is original index _perm[k]
     private readonly int[] _inversePerm;
-    private readonly int[] _sourceMap;   // entry of A (upper triangle) -> entry of the permuted upper matrix C
+    private readonly int[] _cSource;     // entry of the permuted upper matrix C -> entry of A it comes from
     private readonly int _sourceNonZeros;
     private readonly int[] _cPointers;
     private readonly int[] _cRows;
-    private readonly double[] _cValues;
     private readonly int[] _lPointers;
     private readonly int[] _lRows;
     private readonly double[] _lValues;
@@ -26,6 +27,7 @@ public sealed class SparseCholesky
     private readonly int[] _rowColumns;
     private readonly int[] _rowPositions;
     private readonly double[] _work;
+    private readonly double[] _inverseDiagonal; // 1 / L[k,k]: divisions are slow and lie on the dependency chain
 
     /// <summary>Analyses the pattern of <paramref name="a"/>; entries below the diagonal are ignored.</summary>
     /// <param name="a">Symmetric matrix; its upper triangle (row ≤ column) is read.</param>
@@ -93,11 +95,17 @@ public sealed class SparseCholesky
         // Sort rows within columns (the row-pattern walk does not need it, but ties to a canonical C).
         _cPointers = counts;
         _cRows = cRowsRaw;
-        _cValues = new double[cRowsRaw.Length];
-        _sourceMap = rawMap;
+        _cSource = new int[cRowsRaw.Length];
+        for (var p = 0; p < rawMap.Length; p++)
+        {
+            if (rawMap[p] >= 0)
+            {
+                _cSource[rawMap[p]] = p;
+            }
+        }
 
         // Elimination tree and the row patterns of L.
-        var upper = new CompressedColumnMatrix(_n, _n, _cPointers, _cRows, _cValues);
+        var upper = new CompressedColumnMatrix(_n, _n, _cPointers, _cRows, new double[cRowsRaw.Length]);
         var parent = EliminationTree.Compute(upper);
         var stack = new int[_n];
         var marks = new bool[_n];
@@ -145,6 +153,7 @@ public sealed class SparseCholesky
         }
         _rowPointers[_n] = r;
         _work = new double[_n];
+        _inverseDiagonal = new double[_n];
         Parent = parent;
     }
 
@@ -175,89 +184,112 @@ public sealed class SparseCholesky
     }
 
     /// <summary>Numeric factorisation from the values array of a matrix with the analysed pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Factorize(ReadOnlySpan<double> values)
     {
-        Array.Clear(_cValues);
-        for (var p = 0; p < _sourceNonZeros; p++)
+        if (values.Length < _sourceNonZeros)
         {
-            var q = _sourceMap[p];
-            if (q >= 0)
-            {
-                _cValues[q] += values[p];
-            }
+            throw new ArgumentException("The values do not cover the analysed pattern.", nameof(values));
         }
-        var x = _work;
-        var lp = _lPointers;
-        var li = _lRows;
-        var lx = _lValues;
+        // Up-looking, one row of L at a time. Indices come from the symbolic analysis (checked when it was built), so
+        // the loops index through refs without bounds checks; they are most of the time of a water network solve.
+        ref var x = ref MemoryMarshal.GetArrayDataReference(_work);
+        ref var lp = ref MemoryMarshal.GetArrayDataReference(_lPointers);
+        ref var li = ref MemoryMarshal.GetArrayDataReference(_lRows);
+        ref var lx = ref MemoryMarshal.GetArrayDataReference(_lValues);
+        ref var cp = ref MemoryMarshal.GetArrayDataReference(_cPointers);
+        ref var ci = ref MemoryMarshal.GetArrayDataReference(_cRows);
+        ref var cs = ref MemoryMarshal.GetArrayDataReference(_cSource);
+        ref var rp = ref MemoryMarshal.GetArrayDataReference(_rowPointers);
+        ref var rc = ref MemoryMarshal.GetArrayDataReference(_rowColumns);
+        ref var rpos = ref MemoryMarshal.GetArrayDataReference(_rowPositions);
+        ref var a = ref MemoryMarshal.GetReference(values);
+        ref var inv = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
         for (var k = 0; k < _n; k++)
         {
-            for (var p = _cPointers[k]; p < _cPointers[k + 1]; p++)
+            int cEnd = Unsafe.Add(ref cp, k + 1);
+            for (var p = Unsafe.Add(ref cp, k); p < cEnd; p++)
             {
-                x[_cRows[p]] += _cValues[p];
+                Unsafe.Add(ref x, Unsafe.Add(ref ci, p)) += Unsafe.Add(ref a, Unsafe.Add(ref cs, p));
             }
-            var d = x[k];
-            x[k] = 0.0;
-            for (var r = _rowPointers[k]; r < _rowPointers[k + 1]; r++)
+            ref var xk = ref Unsafe.Add(ref x, k);
+            var d = xk;
+            xk = 0.0;
+            int rEnd = Unsafe.Add(ref rp, k + 1);
+            for (var r = Unsafe.Add(ref rp, k); r < rEnd; r++)
             {
-                var i = _rowColumns[r];
-                var pos = _rowPositions[r];
-                var lki = x[i] / lx[lp[i]];
-                x[i] = 0.0;
-                for (var p = lp[i] + 1; p < pos; p++)
+                var i = Unsafe.Add(ref rc, r);
+                var pos = Unsafe.Add(ref rpos, r);
+                var start = Unsafe.Add(ref lp, i);
+                ref var xi = ref Unsafe.Add(ref x, i);
+                var lki = xi * Unsafe.Add(ref inv, i);
+                xi = 0.0;
+                for (var p = start + 1; p < pos; p++)
                 {
-                    x[li[p]] -= lx[p] * lki;
+                    Unsafe.Add(ref x, Unsafe.Add(ref li, p)) -= Unsafe.Add(ref lx, p) * lki;
                 }
                 d -= lki * lki;
-                lx[pos] = lki;
+                Unsafe.Add(ref lx, pos) = lki;
             }
             if (!(d > 0.0))
             {
-                Array.Clear(x);
+                Array.Clear(_work);
                 return _perm[k];
             }
-            lx[lp[k]] = Math.Sqrt(d);
+            var diagonal = Math.Sqrt(d);
+            Unsafe.Add(ref lx, Unsafe.Add(ref lp, k)) = diagonal;
+            Unsafe.Add(ref inv, k) = 1.0 / diagonal;
         }
         return -1;
     }
 
     /// <summary>Solves A·x = b in place using the last successful factorisation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve(Span<double> b)
     {
         if (b.Length != _n)
         {
             throw new ArgumentException("Right-hand side length does not match the matrix.", nameof(b));
         }
-        var x = _work;
+        ref var x = ref MemoryMarshal.GetArrayDataReference(_work);
+        ref var perm = ref MemoryMarshal.GetArrayDataReference(_perm);
+        ref var lp = ref MemoryMarshal.GetArrayDataReference(_lPointers);
+        ref var li = ref MemoryMarshal.GetArrayDataReference(_lRows);
+        ref var lx = ref MemoryMarshal.GetArrayDataReference(_lValues);
+        ref var inv = ref MemoryMarshal.GetArrayDataReference(_inverseDiagonal);
         for (var k = 0; k < _n; k++)
         {
-            x[k] = b[_perm[k]];
+            Unsafe.Add(ref x, k) = b[Unsafe.Add(ref perm, k)];
         }
-        var lp = _lPointers;
-        var li = _lRows;
-        var lx = _lValues;
         for (var j = 0; j < _n; j++)
         {
-            var xj = x[j] / lx[lp[j]];
-            x[j] = xj;
-            for (var p = lp[j] + 1; p < lp[j + 1]; p++)
+            var start = Unsafe.Add(ref lp, j);
+            int end = Unsafe.Add(ref lp, j + 1);
+            ref var xj = ref Unsafe.Add(ref x, j);
+            var v = xj * Unsafe.Add(ref inv, j);
+            xj = v;
+            for (var p = start + 1; p < end; p++)
             {
-                x[li[p]] -= lx[p] * xj;
+                Unsafe.Add(ref x, Unsafe.Add(ref li, p)) -= Unsafe.Add(ref lx, p) * v;
             }
         }
         for (var j = _n - 1; j >= 0; j--)
         {
-            var s = x[j];
-            for (var p = lp[j] + 1; p < lp[j + 1]; p++)
+            var start = Unsafe.Add(ref lp, j);
+            int end = Unsafe.Add(ref lp, j + 1);
+            ref var xj = ref Unsafe.Add(ref x, j);
+            var s = xj;
+            for (var p = start + 1; p < end; p++)
             {
-                s -= lx[p] * x[li[p]];
+                s -= Unsafe.Add(ref lx, p) * Unsafe.Add(ref x, Unsafe.Add(ref li, p));
             }
-            x[j] = s / lx[lp[j]];
+            xj = s * Unsafe.Add(ref inv, j);
         }
         for (var k = 0; k < _n; k++)
         {
-            b[_perm[k]] = x[k];
+            ref var xk = ref Unsafe.Add(ref x, k);
+            b[Unsafe.Add(ref perm, k)] = xk;
+            xk = 0.0;
         }
-        Array.Clear(x);
     }
 }

@@ -26,11 +26,13 @@ public sealed class SparseLu
     private readonly int[] _mark;
     private readonly int[] _lp;
     private int[] _li;
+    private int[] _ls; // L's row indices as pivot steps (sorted within each column), aligned with _lx and _li
     private double[] _lx;
     private readonly int[] _up;
     private int[] _ui;
     private double[] _ux;
     private readonly double[] _udiag;
+    private readonly bool[] _pairedWithNext; // L column j is {j+1} followed by exactly column j+1's rows
 
     private SparseLu(int n, int[] columnOrder, double pivotThreshold)
     {
@@ -47,8 +49,10 @@ public sealed class SparseLu
         _lp = new int[n + 1];
         _up = new int[n + 1];
         _udiag = new double[n];
+        _pairedWithNext = new bool[n];
         _li = new int[Math.Max(16, 4 * n)];
         _lx = new double[_li.Length];
+        _ls = new int[_li.Length];
         _ui = new int[Math.Max(16, 4 * n)];
         _ux = new double[_ui.Length];
     }
@@ -145,39 +149,53 @@ public sealed class SparseLu
         {
             throw new ArgumentException("The right-hand side has the wrong length.", nameof(rhs));
         }
-        var y = _work;
-        // Forward: L (rows in original numbering, unit diagonal).
+        // The solve runs in pivot-step numbering: y[k] is the unknown eliminated at step k.
+        ref var y = ref MemoryMarshal.GetArrayDataReference(_work);
+        ref var ls = ref MemoryMarshal.GetArrayDataReference(_ls);
+        ref var lx = ref MemoryMarshal.GetArrayDataReference(_lx);
+        ref var lp = ref MemoryMarshal.GetArrayDataReference(_lp);
+        ref var ui = ref MemoryMarshal.GetArrayDataReference(_ui);
+        ref var ux = ref MemoryMarshal.GetArrayDataReference(_ux);
+        ref var up = ref MemoryMarshal.GetArrayDataReference(_up);
+        for (var k = 0; k < _n; k++)
+        {
+            Unsafe.Add(ref y, k) = rhs[_rowOfStep[k]];
+        }
+        // Forward: L (unit diagonal).
         for (var j = 0; j < _n; j++)
         {
-            var yj = rhs[_rowOfStep[j]];
-            y[j] = yj;
+            var yj = Unsafe.Add(ref y, j);
             if (yj == 0.0)
             {
                 continue;
             }
-            for (var p = _lp[j]; p < _lp[j + 1]; p++)
+            int end = Unsafe.Add(ref lp, j + 1);
+            for (var p = Unsafe.Add(ref lp, j); p < end; p++)
             {
-                rhs[_li[p]] -= _lx[p] * yj;
+                Unsafe.Add(ref y, Unsafe.Add(ref ls, p)) -= Unsafe.Add(ref lx, p) * yj;
             }
         }
-        // Backward: U (rows are pivot steps).
+        // Backward: U.
         for (var k = _n - 1; k >= 0; k--)
         {
-            var wk = y[k] / _udiag[k];
-            y[k] = wk;
+            ref var yk = ref Unsafe.Add(ref y, k);
+            var wk = yk / _udiag[k];
+            yk = wk;
             if (wk == 0.0)
             {
                 continue;
             }
-            for (var p = _up[k]; p < _up[k + 1]; p++)
+            int end = Unsafe.Add(ref up, k + 1);
+            for (var p = Unsafe.Add(ref up, k); p < end; p++)
             {
-                y[_ui[p]] -= _ux[p] * wk;
+                Unsafe.Add(ref y, Unsafe.Add(ref ui, p)) -= Unsafe.Add(ref ux, p) * wk;
             }
         }
         for (var k = 0; k < _n; k++)
         {
-            rhs[_columnOrder[k]] = y[k];
-            y[k] = 0.0;
+            ref var yk = ref Unsafe.Add(ref y, k);
+            rhs[_columnOrder[k]] = yk;
+            yk = 0.0;
         }
     }
 
@@ -273,10 +291,37 @@ public sealed class SparseLu
         }
         _lp[n] = lnz;
         _up[n] = unz;
-        // Refactorisation walks each U column in pivot-step order, which is a topological order of L.
+        // Refactorisation walks each U column in pivot-step order, which is a topological order of L. L's rows are
+        // renumbered by pivot step and sorted, so refactorisations and solves touch the work vector in elimination
+        // order and without the row-to-step indirection.
+        if (_ls.Length < _li.Length)
+        {
+            _ls = new int[_li.Length];
+        }
+        for (var q = 0; q < lnz; q++)
+        {
+            _ls[q] = _stepOfRow[_li[q]];
+        }
         for (var k = 0; k < n; k++)
         {
             Array.Sort(_ui, _ux, _up[k], _up[k + 1] - _up[k]);
+            Array.Sort(_ls, _lx, _lp[k], _lp[k + 1] - _lp[k]);
+        }
+        for (var q = 0; q < lnz; q++)
+        {
+            _li[q] = _rowOfStep[_ls[q]];
+        }
+        // Consecutive steps whose L columns nest (a bus's angle and magnitude in a Newton Jacobian, typically) are
+        // applied together by a refactorisation: one pass over the shared rows instead of two.
+        Array.Clear(_pairedWithNext);
+        for (var j = 0; j + 1 < n; j++)
+        {
+            int start = _lp[j], length = _lp[j + 1] - start, next = _lp[j + 1], nextLength = _lp[j + 2] - next;
+            if (length == 0 || length != nextLength + 1 || _ls[start] != j + 1)
+            {
+                continue;
+            }
+            _pairedWithNext[j] = _ls.AsSpan(start + 1, nextLength).SequenceEqual(_ls.AsSpan(next, nextLength));
         }
     }
 
@@ -335,18 +380,20 @@ public sealed class SparseLu
     }
 
     // The numeric loops index through refs: every index comes from the factor's own pattern, built and checked by
-    // FactorizeNumeric, and bounds checks there cost about a third of a refactorisation.
+    // FactorizeNumeric, and bounds checks there cost about a third of a refactorisation. The work vector is indexed by
+    // pivot step, so U's entries are read in order and L's rows need no translation.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryRefactorizeSamePivots(CompressedColumnMatrix a)
     {
         ref var x = ref MemoryMarshal.GetArrayDataReference(_work);
-        ref var li = ref MemoryMarshal.GetArrayDataReference(_li);
+        ref var ls = ref MemoryMarshal.GetArrayDataReference(_ls);
         ref var lx = ref MemoryMarshal.GetArrayDataReference(_lx);
         ref var ui = ref MemoryMarshal.GetArrayDataReference(_ui);
         ref var ux = ref MemoryMarshal.GetArrayDataReference(_ux);
         ref var lp = ref MemoryMarshal.GetArrayDataReference(_lp);
         ref var up = ref MemoryMarshal.GetArrayDataReference(_up);
-        ref var rowOfStep = ref MemoryMarshal.GetArrayDataReference(_rowOfStep);
+        ref var paired = ref MemoryMarshal.GetArrayDataReference(_pairedWithNext);
+        var stepOfRow = _stepOfRow;
         var ap = a.ColumnPointers;
         var ai = a.RowIndices;
         var ax = a.Values;
@@ -356,41 +403,57 @@ public sealed class SparseLu
             var col = _columnOrder[k];
             for (var p = ap[col]; p < ap[col + 1]; p++)
             {
-                _work[ai[p]] = ax[p]; // checked: the caller's matrix is not trusted
+                _work[stepOfRow[ai[p]]] = ax[p]; // checked: the caller's matrix is not trusted
             }
             int uEnd = Unsafe.Add(ref up, k + 1);
             for (var p = Unsafe.Add(ref up, k); p < uEnd; p++)
             {
                 var j = Unsafe.Add(ref ui, p);
-                ref var xr = ref Unsafe.Add(ref x, Unsafe.Add(ref rowOfStep, j));
+                ref var xr = ref Unsafe.Add(ref x, j);
                 var xj = xr;
                 xr = 0.0;
                 Unsafe.Add(ref ux, p) = xj;
+                int lStart = Unsafe.Add(ref lp, j), lEnd = Unsafe.Add(ref lp, j + 1);
+                if (Unsafe.Add(ref paired, j) && p + 1 < uEnd && Unsafe.Add(ref ui, p + 1) == j + 1)
+                {
+                    // Steps j and j+1 together; each row gets the same two subtractions, in the same order, as the
+                    // column-by-column loop below would give it.
+                    ref var xr1 = ref Unsafe.Add(ref x, j + 1);
+                    var xj1 = xr1 - (Unsafe.Add(ref lx, lStart) * xj);
+                    xr1 = 0.0;
+                    Unsafe.Add(ref ux, p + 1) = xj1;
+                    var q1 = lEnd;
+                    for (var q = lStart + 1; q < lEnd; q++, q1++)
+                    {
+                        ref var xi = ref Unsafe.Add(ref x, Unsafe.Add(ref ls, q));
+                        xi = (xi - (Unsafe.Add(ref lx, q) * xj)) - (Unsafe.Add(ref lx, q1) * xj1);
+                    }
+                    p++;
+                    continue;
+                }
                 if (xj == 0.0)
                 {
                     continue;
                 }
-                int lEnd = Unsafe.Add(ref lp, j + 1);
-                for (var q = Unsafe.Add(ref lp, j); q < lEnd; q++)
+                for (var q = lStart; q < lEnd; q++)
                 {
-                    Unsafe.Add(ref x, Unsafe.Add(ref li, q)) -= Unsafe.Add(ref lx, q) * xj;
+                    Unsafe.Add(ref x, Unsafe.Add(ref ls, q)) -= Unsafe.Add(ref lx, q) * xj;
                 }
             }
-            var pivotRow = Unsafe.Add(ref rowOfStep, k);
-            ref var xp = ref Unsafe.Add(ref x, pivotRow);
+            ref var xp = ref Unsafe.Add(ref x, k);
             var pivot = xp;
             xp = 0.0;
             var best = Math.Abs(pivot);
             int kStart = Unsafe.Add(ref lp, k), kEnd = Unsafe.Add(ref lp, k + 1);
             for (var q = kStart; q < kEnd; q++)
             {
-                best = Math.Max(best, Math.Abs(Unsafe.Add(ref x, Unsafe.Add(ref li, q))));
+                best = Math.Max(best, Math.Abs(Unsafe.Add(ref x, Unsafe.Add(ref ls, q))));
             }
             if (pivot == 0.0 || !(Math.Abs(pivot) >= threshold * best))
             {
                 for (var q = kStart; q < kEnd; q++)
                 {
-                    Unsafe.Add(ref x, Unsafe.Add(ref li, q)) = 0.0;
+                    Unsafe.Add(ref x, Unsafe.Add(ref ls, q)) = 0.0;
                 }
                 return false;
             }
@@ -398,7 +461,7 @@ public sealed class SparseLu
             var inv = 1.0 / pivot;
             for (var q = kStart; q < kEnd; q++)
             {
-                ref var xi = ref Unsafe.Add(ref x, Unsafe.Add(ref li, q));
+                ref var xi = ref Unsafe.Add(ref x, Unsafe.Add(ref ls, q));
                 Unsafe.Add(ref lx, q) = xi * inv;
                 xi = 0.0;
             }

@@ -72,42 +72,48 @@ public sealed class CompressedColumnMatrix
         {
             counts[j + 1] += counts[j];
         }
-        var next = (int[])counts.Clone();
-        var tmpRows = new int[rows.Length];
-        var tmpValues = new double[rows.Length];
+        // Two stable counting sorts (by row, then by column) leave every column sorted by row in linear time;
+        // duplicates then sit next to each other, in their input order, and are summed.
+        var rowStart = new int[rowCount + 1];
         for (var k = 0; k < rows.Length; k++)
         {
-            var p = next[columns[k]]++;
-            tmpRows[p] = rows[k];
-            tmpValues[p] = values[k];
+            rowStart[rows[k] + 1]++;
         }
-        // Sort each column by row and sum duplicates.
+        for (var i = 0; i < rowCount; i++)
+        {
+            rowStart[i + 1] += rowStart[i];
+        }
+        var byRow = new int[rows.Length];
+        for (var k = 0; k < rows.Length; k++)
+        {
+            byRow[rowStart[rows[k]]++] = k;
+        }
+        var next = (int[])counts.Clone();
+        var sorted = new int[rows.Length];
+        foreach (var k in byRow)
+        {
+            sorted[next[columns[k]]++] = k;
+        }
         var pointers = new int[columnCount + 1];
         var outRows = new int[rows.Length];
         var outValues = new double[rows.Length];
         var nnz = 0;
-        var order = new List<int>();
         for (var j = 0; j < columnCount; j++)
         {
             pointers[j] = nnz;
-            order.Clear();
+            var last = -1;
             for (var p = counts[j]; p < counts[j + 1]; p++)
             {
-                order.Add(p);
-            }
-            order.Sort((a, b) => tmpRows[a].CompareTo(tmpRows[b]));
-            var last = -1;
-            foreach (var p in order)
-            {
-                if (tmpRows[p] == last)
+                var k = sorted[p];
+                if (rows[k] == last)
                 {
-                    outValues[nnz - 1] += tmpValues[p];
+                    outValues[nnz - 1] += values[k];
                 }
                 else
                 {
-                    outRows[nnz] = tmpRows[p];
-                    outValues[nnz] = tmpValues[p];
-                    last = tmpRows[p];
+                    outRows[nnz] = rows[k];
+                    outValues[nnz] = values[k];
+                    last = rows[k];
                     nnz++;
                 }
             }

@@ -19,6 +19,15 @@ public static class DecisionJson
         DecisionKind.SignalPriorityChange => "signal_priority_change",
         DecisionKind.MaterialAllocation => "material_allocation",
         DecisionKind.VoteTally => "vote_tally",
+        DecisionKind.DispatchSchedule => "dispatch_schedule",
+        DecisionKind.DemandResponse => "demand_response",
+        DecisionKind.LeakAlarm => "leak_alarm",
+        DecisionKind.WaterSourceAllocation => "water_source_allocation",
+        DecisionKind.FleetAllocation => "fleet_allocation",
+        DecisionKind.ChargingAllocation => "charging_allocation",
+        DecisionKind.ModerationAction => "moderation_action",
+        DecisionKind.BallotCast => "ballot_cast",
+        DecisionKind.CrossRegionTrade => "cross_region_trade",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown decision kind."),
     };
 

@@ -55,6 +55,78 @@ public sealed class DecisionLog(PlatformDbContext db, ITransparencyLogs logs, Ti
         return new DecisionReceipt(record, appended.Index, canonicalText, appended.Receipt);
     }
 
+    /// <summary>
+    /// Appends <paramref name="requests"/> in order with one database save: every log append is queued before any is
+    /// awaited (the region's log takes them in call order and makes them durable together), so the log indexes follow
+    /// the order of the list. All requests are validated before anything is appended.
+    /// </summary>
+    public async Task<IReadOnlyList<DecisionReceipt>> AppendBatchAsync(IReadOnlyList<DecisionRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+        foreach (var request in requests)
+        {
+            Validate(request);
+        }
+        foreach (var region in requests.Select(r => r.RegionId).Distinct(StringComparer.Ordinal))
+        {
+            if (!await db.Regions.AnyAsync(r => r.Id == region, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidDecisionException($"Region '{region}' does not exist.");
+            }
+        }
+        var stamped = TruncateToMilliseconds(time.GetUtcNow());
+        var records = requests.Select(request => new DecisionRecord(
+            Guid.NewGuid(),
+            request.Kind,
+            request.RegionId,
+            [.. request.AssetIds],
+            request.Actor,
+            request.Algorithm with { Parameters = new SortedDictionary<string, string>(request.Algorithm.Parameters.ToDictionary(), StringComparer.Ordinal) },
+            request.InputDigest,
+            request.Outcome,
+            request.Reason,
+            stamped)).ToList();
+        var canonical = records.Select(r => logs.Canonicalize(DecisionJson.ToJson(r))).ToList();
+        var pending = new List<Task<TransparencyLogAppend>>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            pending.Add(logs.AppendAsync(records[i].RegionId, canonical[i], cancellationToken));
+        }
+        var appended = await Task.WhenAll(pending).ConfigureAwait(false);
+        var receipts = new List<DecisionReceipt>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var canonicalText = Encoding.UTF8.GetString(canonical[i]);
+            db.DecisionRecords.Add(new DecisionRecordEntity
+            {
+                Id = record.Id,
+                RegionId = record.RegionId,
+                LogIndex = appended[i].Index,
+                Kind = DecisionJson.KindName(record.Kind),
+                AssetIdsJson = JsonSerializer.Serialize(record.AssetIds),
+                ActorKind = record.Actor.Kind,
+                OperatorId = record.Actor.OperatorId,
+                Algorithm = record.Algorithm.Name,
+                AlgorithmVersion = record.Algorithm.Version,
+                ParametersJson = JsonSerializer.Serialize(record.Algorithm.Parameters),
+                InputDigest = record.InputDigest,
+                Outcome = record.Outcome,
+                Reason = record.Reason,
+                DecidedAt = record.DecidedAt,
+                CanonicalJson = canonicalText,
+                Receipt = appended[i].Receipt,
+            });
+            receipts.Add(new DecisionReceipt(record, appended[i].Index, canonicalText, appended[i].Receipt));
+        }
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return receipts;
+    }
+
     public async Task<DecisionReceipt?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         var entity = await db.DecisionRecords.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken).ConfigureAwait(false);

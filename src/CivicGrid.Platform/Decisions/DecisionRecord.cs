@@ -13,6 +13,15 @@ public enum DecisionKind
     SignalPriorityChange,
     MaterialAllocation,
     VoteTally,
+    DispatchSchedule,
+    DemandResponse,
+    LeakAlarm,
+    WaterSourceAllocation,
+    FleetAllocation,
+    ChargingAllocation,
+    ModerationAction,
+    BallotCast,
+    CrossRegionTrade,
 }
 
 /// <summary>Who decided: a named operator, or the platform on its own (a scheduled operation).</summary>
@@ -97,6 +106,22 @@ public interface IDecisionLog
 {
     /// <summary>Validates, stamps (id, time), canonicalises and appends a decision; returns its receipt.</summary>
     Task<DecisionReceipt> AppendAsync(DecisionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends several decisions in the given order (their log indexes increase in that order) and returns their
+    /// receipts in the same order. The default appends one after the other; the ledger-backed log lets the appends
+    /// share durable writes.
+    /// </summary>
+    async Task<IReadOnlyList<DecisionReceipt>> AppendBatchAsync(IReadOnlyList<DecisionRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var receipts = new List<DecisionReceipt>(requests.Count);
+        foreach (var request in requests)
+        {
+            receipts.Add(await AppendAsync(request, cancellationToken).ConfigureAwait(false));
+        }
+        return receipts;
+    }
 
     Task<DecisionReceipt?> GetAsync(Guid id, CancellationToken cancellationToken);
 

@@ -47,4 +47,26 @@ public sealed record VppSnapshot(
     string Forecaster,
     string Solver,
     double SolveMilliseconds,
-    IReadOnlyList<VppViolation> Violations);
+    IReadOnlyList<VppViolation> Violations)
+{
+    /// <summary>Today's adopted schedules with their decision receipts, oldest first.</summary>
+    public IReadOnlyList<VppPlan> Plans { get; init; } = [];
+}
+
+/// <summary>
+/// An adopted VPP schedule (day-ahead or a re-plan from an interval on) and its decision in the transparency log:
+/// record id, log index and the receipt text (signed checkpoint + inclusion proof).
+/// </summary>
+public sealed record VppPlan(
+    string Kind,
+    DateOnly Day,
+    int FromInterval,
+    double TotalCostEur,
+    double EnergyCostEur,
+    double PeakImportKw,
+    int Violations,
+    string InputDigest,
+    string ScheduleDigest,
+    Guid DecisionId,
+    long LogIndex,
+    string Receipt);

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using CivicGrid.Energy.Forecasting;
 using CivicGrid.Energy.Vpp;
+using CivicGrid.Platform.Decisions;
 using CivicGrid.Platform.DemoCity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +15,8 @@ namespace CivicGrid.Platform.Energy;
 /// The demo city's virtual power plant, one per region: the households' PV, batteries and EVs behind the region's
 /// feeder. On the simulated clock (the injected <see cref="TimeProvider"/>), each day is 96 quarter hours: load and PV
 /// are forecast by the similar-day method from the previous week of telemetry, and the day-ahead schedule is one LP
-/// (OR-Tools CLP) minimising energy cost and battery wear within the feeder rating.
+/// (OR-Tools GLOP, exact aggregation of identical-shape devices) minimising energy cost and battery wear within the feeder
+/// rating. Each adopted schedule — the day-ahead one and a re-plan at every interval — is a decision (see <see cref="VppPlanning"/>).
 /// </summary>
 public sealed class VppService(IOptions<PlatformOptions> options, TimeProvider time)
 {
@@ -61,8 +65,133 @@ public sealed class VppService(IOptions<PlatformOptions> options, TimeProvider t
         var r = schedule.Result;
         return new VppSnapshot(region.Id, region.Name, DateOnly.FromDateTime(DateTimeOffset.UnixEpoch.AddDays(day).UtcDateTime), now, current,
             schedule.Summary, intervals, r.Costs.EnergyEur, r.Costs.WearEur, r.Costs.PenaltyEur,
-            seen > 0 ? loadErr / seen : null, seen > 0 ? pvErr / seen : null, "similar-day (7 days)", "OR-Tools CLP", r.SolveMilliseconds,
-            [.. r.Violations.Take(100).Select(v => new VppViolation(v.Constraint, v.DerId, v.Interval, v.Amount, v.Unit))]);
+            seen > 0 ? loadErr / seen : null, seen > 0 ? pvErr / seen : null, "similar-day (7 days)", "OR-Tools GLOP (aggregated LP)", r.SolveMilliseconds,
+            [.. r.Violations.Take(100).Select(v => new VppViolation(v.Constraint, v.DerId, v.Interval, v.Amount, v.Unit))])
+        {
+            Plans = Book(region.Id, day).Plans(),
+        };
+    }
+
+    private readonly ConcurrentDictionary<(string Region, long Day), PlanBook> _books = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _regionLocks = new(StringComparer.Ordinal);
+
+    private PlanBook Book(string region, long day) => _books.GetOrAdd((region, day), _ => new PlanBook());
+
+    /// <summary>Serialises planning per region, so one interval is never adopted twice.</summary>
+    internal SemaphoreSlim RegionLock(string regionId) => _regionLocks.GetOrAdd(regionId, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>
+    /// The schedules the region's VPP should adopt now and has not: today's day-ahead schedule, and a re-plan from the
+    /// current interval (rolling horizon to the end of the day) from the state the adopted schedule has reached and
+    /// forecasts corrected by the last measured error. Intervals the clock skipped are not re-planned after the fact.
+    /// </summary>
+    internal IReadOnlyList<PendingVppPlan> Pending(string regionId)
+    {
+        var region = City.Regions.FirstOrDefault(r => r.Id == regionId) ?? throw new KeyNotFoundException($"no region '{regionId}'");
+        var now = time.GetUtcNow();
+        var day = (long)Math.Floor((now - DateTimeOffset.UnixEpoch).TotalDays);
+        var current = (int)((now - DateTimeOffset.UnixEpoch.AddDays(day)).TotalMinutes / VppTelemetry.IntervalMinutes);
+        var schedule = _days.GetOrAdd((region.Id, day), key => new Lazy<DaySchedule>(() => Build(region, key.Day))).Value;
+        var book = Book(region.Id, day);
+        var pending = new List<PendingVppPlan>();
+        var last = book.Latest();
+        if (last is null)
+        {
+            pending.Add(Pending(region.Id, day, "day-ahead", 0, schedule.Portfolio, schedule.Result, "similar-day forecast from the previous 7 days"));
+            last = (0, schedule.Result);
+        }
+        if (current > last.Value.From && current < VppTelemetry.IntervalsPerDay)
+        {
+            // Measured state: where the adopted schedule has brought each battery and EV by the start of this interval.
+            var state = new Dictionary<string, double>(StringComparer.Ordinal);
+            var offset = current - 1 - last.Value.From;
+            foreach (var s in last.Value.Result.Schedules)
+            {
+                if (s.StateKwh is { } e && offset >= 0 && offset < e.Count && !double.IsNaN(e[offset]))
+                {
+                    state[s.Id] = e[offset];
+                }
+            }
+            var seed = City.Seed;
+            var actualLoad = schedule.Households.Sum(h => VppTelemetry.HouseholdLoadKw(seed, h, day, current - 1));
+            var actualPv = schedule.PvPeakKw * VppTelemetry.PvKwPerKwPeak(seed, region.Id, day, current - 1);
+            var load = Corrected(schedule.ForecastLoad, current, actualLoad - schedule.ForecastLoad[current - 1]);
+            var pv = Corrected(schedule.ForecastPv, current, actualPv - schedule.ForecastPv[current - 1]);
+            var portfolio = Compose(region, schedule.Resources, day, current, load, pv, schedule.PvPeakKw, schedule.Portfolio.Feeder.ImportLimitKw, state);
+            var result = AggregatedDispatcher.Solve(portfolio).Dispatch;
+            pending.Add(Pending(region.Id, day, "re-plan", current, portfolio, result, "similar-day forecast corrected by the error measured in the previous interval"));
+        }
+        return pending;
+    }
+
+    internal void Adopt(PendingVppPlan plan, DecisionReceipt receipt) => Book(plan.RegionId, plan.Day).Add(plan, receipt);
+
+    /// <summary>Fresh forecast: the day's forecast plus the last measured error, fading by 20 % per interval ahead.</summary>
+    private static double[] Corrected(double[] forecast, int from, double error)
+    {
+        var result = (double[])forecast.Clone();
+        var weight = 1.0;
+        for (var t = from; t < result.Length; t++)
+        {
+            weight *= 0.8;
+            result[t] = Math.Max(0, result[t] + (error * weight));
+        }
+        return result;
+    }
+
+    private static PendingVppPlan Pending(string regionId, long day, string kind, int from, Portfolio portfolio, DispatchResult result, string forecast)
+    {
+        var inputs = new StringBuilder();
+        inputs.Append(CultureInfo.InvariantCulture, $"{portfolio.Start:O};{portfolio.IntervalMinutes};{portfolio.Intervals};{portfolio.Feeder.ImportLimitKw:R};{portfolio.Feeder.ExportLimitKw:R}\n");
+        inputs.AppendJoin(',', portfolio.Tariff.ImportEurPerKwh.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        foreach (var der in portfolio.Ders)
+        {
+            inputs.Append(der switch
+            {
+                FixedLoad f => "load " + f.Id + ":" + string.Join(',', f.DemandKw.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+                PvArray p => "pv " + p.Id + ":" + string.Join(',', (p.AvailableKw ?? []).Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+                Battery b => string.Create(CultureInfo.InvariantCulture, $"battery {b.Id}:{b.CapacityKwh:R},{b.MaxChargeKw:R},{b.InitialSocKwh:R},{b.FinalSocKwh:R}"),
+                ElectricVehicle e => string.Create(CultureInfo.InvariantCulture, $"ev {e.Id}:{e.BatteryKwh:R},{e.MaxChargeKw:R},{e.ArrivalInterval},{e.DepartureInterval},{e.EnergyNeededKwh:R},{e.InitialSocKwh:R}"),
+                _ => der.Id,
+            }).Append('\n');
+        }
+        var full = new StringBuilder();
+        foreach (var s in result.Schedules)
+        {
+            full.Append(s.Id).Append(':').AppendJoin(',', s.PowerKw.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        }
+        full.Append("import:").AppendJoin(',', result.ImportKw.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        return new PendingVppPlan(regionId, day, kind, from, portfolio, result, DecisionRequest.DigestOf(inputs.ToString()), DecisionRequest.DigestOf(full.ToString()), forecast);
+    }
+
+    /// <summary>The adopted schedules of one region and day.</summary>
+    private sealed class PlanBook
+    {
+        private readonly List<(PendingVppPlan Plan, DecisionReceipt Receipt)> _plans = [];
+
+        public (int From, DispatchResult Result)? Latest()
+        {
+            lock (_plans)
+            {
+                return _plans.Count == 0 ? null : (_plans[^1].Plan.FromInterval, _plans[^1].Plan.Result);
+            }
+        }
+
+        public void Add(PendingVppPlan plan, DecisionReceipt receipt)
+        {
+            lock (_plans)
+            {
+                _plans.Add((plan, receipt));
+            }
+        }
+
+        public IReadOnlyList<VppPlan> Plans()
+        {
+            lock (_plans)
+            {
+                return [.. _plans.Select(p => p.Plan.ToView(p.Receipt))];
+            }
+        }
     }
 
     /// <summary>The day's portfolio as the dispatcher sees it (forecast profiles), e.g. for export as JSON.</summary>
@@ -74,7 +203,7 @@ public sealed class VppService(IOptions<PlatformOptions> options, TimeProvider t
     }
 
     private sealed record DaySchedule(
-        DemoHousehold[] Households, double PvPeakKw, double[] ForecastLoad, double[] ForecastPv, Portfolio Portfolio, DispatchResult Result,
+        DemoHousehold[] Households, DemoDistributedResource[] Resources, double PvPeakKw, double[] ForecastLoad, double[] ForecastPv, Portfolio Portfolio, DispatchResult Result,
         double[] PvUsed, double[] Battery, double[] Ev, double[] BatteryEnergy, VppPortfolioSummary Summary);
 
     private DaySchedule Build(DemoRegion region, long day)
@@ -104,28 +233,9 @@ public sealed class VppService(IOptions<PlatformOptions> options, TimeProvider t
         var forecastLoad = forecaster.Forecast(load, load.Length, n);
         var forecastPv = forecaster.Forecast(pvPerKwp, pvPerKwp.Length, n).Select(v => v * pvPeak).ToArray();
 
-        var ders = new List<Der>
-        {
-            new FixedLoad("homes", forecastLoad),
-            new PvArray("rooftop-pv", Math.Max(pvPeak, 0)) { AvailableKw = forecastPv },
-        };
-        foreach (var b in resources.Where(r => r.Kind == DistributedResourceKind.Battery))
-        {
-            ders.Add(new Battery(b.Id, b.EnergyCapacityKilowattHours, b.PowerKilowatts, b.PowerKilowatts)
-            {
-                InitialSocKwh = b.EnergyCapacityKilowattHours / 2, FinalSocKwh = b.EnergyCapacityKilowattHours / 2, DegradationEurPerKwh = 0.02,
-            });
-        }
-        foreach (var ev in resources.Where(r => r.Kind == DistributedResourceKind.ElectricVehicle))
-        {
-            var arrival = 68 + (int)(12 * VppTelemetry.Unit(seed, ev.Id, day, -3));
-            var need = Math.Min(0.35 * ev.EnergyCapacityKilowattHours, 0.8 * ev.PowerKilowatts * (n - arrival) / 4.0);
-            ders.Add(new ElectricVehicle(ev.Id, ev.EnergyCapacityKilowattHours, ev.PowerKilowatts, arrival, n, need) { InitialSocKwh = 0.3 * ev.EnergyCapacityKilowattHours });
-        }
         var limit = feeder?.RatingKilowatts ?? 1_000;
-        var portfolio = new Portfolio($"{region.Name} VPP", DateTimeOffset.UnixEpoch.AddDays(day), VppTelemetry.IntervalMinutes, n, new FeederLimits(limit, limit),
-            new Tariff(Enumerable.Range(0, n).Select(ImportPrice).ToArray(), Enumerable.Repeat(ExportPrice, n).ToArray()), ders);
-        var result = DispatchOptimizer.Solve(portfolio);
+        var portfolio = Compose(region, resources, day, 0, forecastLoad, forecastPv, pvPeak, limit, null);
+        var result = AggregatedDispatcher.Solve(portfolio).Dispatch;
         var battery = new double[n];
         var evKw = new double[n];
         var energy = new double[n];
@@ -154,7 +264,47 @@ public sealed class VppService(IOptions<PlatformOptions> options, TimeProvider t
             resources.Count(r => r.Kind == DistributedResourceKind.Battery), resources.Where(r => r.Kind == DistributedResourceKind.Battery).Sum(r => r.EnergyCapacityKilowattHours),
             resources.Count(r => r.Kind == DistributedResourceKind.ElectricVehicle), resources.Where(r => r.Kind == DistributedResourceKind.ElectricVehicle).Sum(r => r.EnergyCapacityKilowattHours),
             limit);
-        return new DaySchedule(households, pvPeak, forecastLoad, forecastPv, portfolio, result, pvUsed, battery, evKw, energy, summary);
+        return new DaySchedule(households, resources, pvPeak, forecastLoad, forecastPv, portfolio, result, pvUsed, battery, evKw, energy, summary);
+    }
+
+    /// <summary>
+    /// The VPP's portfolio from interval <paramref name="from"/> to the end of the day: household load and PV as
+    /// forecast, batteries and EVs at their measured energy (<paramref name="state"/>, by device id; null = the day's
+    /// start), EVs needing what is left of their target by departure.
+    /// </summary>
+    private Portfolio Compose(DemoRegion region, DemoDistributedResource[] resources, long day, int from, double[] load, double[] pv, double pvPeak, double limit,
+        IReadOnlyDictionary<string, double>? state)
+    {
+        const int n = VppTelemetry.IntervalsPerDay;
+        var seed = City.Seed;
+        var h = n - from;
+        var ders = new List<Der>
+        {
+            new FixedLoad("homes", load[from..]),
+            new PvArray("rooftop-pv", Math.Max(pvPeak, 0)) { AvailableKw = pv[from..] },
+        };
+        foreach (var b in resources.Where(r => r.Kind == DistributedResourceKind.Battery))
+        {
+            var capacity = b.EnergyCapacityKilowattHours;
+            ders.Add(new Battery(b.Id, capacity, b.PowerKilowatts, b.PowerKilowatts)
+            {
+                InitialSocKwh = state?.GetValueOrDefault(b.Id, capacity / 2) ?? capacity / 2, FinalSocKwh = capacity / 2, DegradationEurPerKwh = 0.02,
+            });
+        }
+        foreach (var ev in resources.Where(r => r.Kind == DistributedResourceKind.ElectricVehicle))
+        {
+            var arrival = 68 + (int)(12 * VppTelemetry.Unit(seed, ev.Id, day, -3));
+            var need = Math.Min(0.35 * ev.EnergyCapacityKilowattHours, 0.8 * ev.PowerKilowatts * (n - arrival) / 4.0);
+            var initial = 0.3 * ev.EnergyCapacityKilowattHours;
+            var soc = from > arrival && state is not null ? state.GetValueOrDefault(ev.Id, initial) : initial;
+            ders.Add(new ElectricVehicle(ev.Id, ev.EnergyCapacityKilowattHours, ev.PowerKilowatts, Math.Max(arrival - from, 0), h, Math.Max(0, initial + need - soc))
+            {
+                InitialSocKwh = soc,
+            });
+        }
+        return new Portfolio($"{region.Name} VPP", DateTimeOffset.UnixEpoch.AddDays(day).AddMinutes(from * VppTelemetry.IntervalMinutes), VppTelemetry.IntervalMinutes, h,
+            new FeederLimits(limit, limit),
+            new Tariff(Enumerable.Range(from, h).Select(ImportPrice).ToArray(), Enumerable.Repeat(ExportPrice, h).ToArray()), ders);
     }
 }
 
@@ -167,6 +317,7 @@ public static class VppPlatformExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VppService>();
+        services.TryAddScoped<VppPlanning>();
         return services;
     }
 }

@@ -27,6 +27,8 @@ public class GovernanceDbContext : DbContext
 
     public DbSet<IssueCommentEntity> Comments => Set<IssueCommentEntity>();
 
+    public DbSet<CommentReportEntity> CommentReports => Set<CommentReportEntity>();
+
     public DbSet<IssueAuditEntity> Audit => Set<IssueAuditEntity>();
 
     public DbSet<IssueScenarioEntity> Scenarios => Set<IssueScenarioEntity>();
@@ -107,6 +109,14 @@ public class GovernanceDbContext : DbContext
             e.HasOne<IssueEntity>().WithMany().HasForeignKey(c => c.IssueId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(c => new { c.IssueId, c.At });
         });
+        b.Entity<CommentReportEntity>(e =>
+        {
+            e.ToTable("governance_comment_reports");
+            e.HasKey(s => new { s.CommentId, s.ResidentId });
+            e.Property(s => s.ResidentId).HasMaxLength(450);
+            e.Property(s => s.Reason).HasMaxLength(1000);
+            e.HasOne<IssueCommentEntity>().WithMany().HasForeignKey(s => s.CommentId).OnDelete(DeleteBehavior.Cascade);
+        });
         b.Entity<IssueAuditEntity>(e =>
         {
             e.ToTable("governance_audit");
@@ -136,6 +146,7 @@ public class GovernanceDbContext : DbContext
             e.Property(v => v.CreatedBy).HasMaxLength(450);
             e.Property(v => v.Version).IsConcurrencyToken();
             e.HasIndex(v => v.RegionId);
+            e.HasIndex(v => v.ClosesAt);
         });
         b.Entity<BudgetEntity>(e =>
         {
@@ -146,8 +157,11 @@ public class GovernanceDbContext : DbContext
             e.Property(v => v.Phase).HasMaxLength(16);
             e.Property(v => v.CreatedBy).HasMaxLength(450);
             e.Property(v => v.ThresholdPercent).HasPrecision(9, 4);
+            e.Property(v => v.BallotKind).HasMaxLength(16).HasDefaultValue("approval");
+            e.Property(v => v.Source).HasMaxLength(260);
             e.Property(v => v.Version).IsConcurrencyToken();
             e.HasIndex(v => v.RegionId);
+            e.HasIndex(v => v.ClosesAt);
         });
         b.Entity<ProposalEntity>(e =>
         {

@@ -75,6 +75,21 @@ public class IssueCommentEntity
     public required string Text { get; set; }
 
     public DateTimeOffset At { get; set; }
+
+    /// <summary>Hidden by moderation (or by three reports pending review); the text is then shown only to moderators and the author.</summary>
+    public bool IsHidden { get; set; }
+}
+
+/// <summary>A resident's report of a comment to moderation (once per resident).</summary>
+public class CommentReportEntity
+{
+    public Guid CommentId { get; set; }
+
+    public required string ResidentId { get; set; }
+
+    public required string Reason { get; set; }
+
+    public DateTimeOffset At { get; set; }
 }
 
 /// <summary>One line of an issue's audit trail (posting, reports, moderation, accountability states).</summary>
@@ -150,6 +165,9 @@ public class VoteEntity
 
     public Guid? DecisionId { get; set; }
 
+    /// <summary>When the platform closes and counts the vote on its own (platform clock); null: an operator closes it.</summary>
+    public DateTimeOffset? ClosesAt { get; set; }
+
     public Guid Version { get; set; } = Guid.NewGuid();
 }
 
@@ -189,6 +207,21 @@ public class BudgetEntity
     public string? BallotsFile { get; set; }
 
     public Guid? DecisionId { get; set; }
+
+    /// <summary><c>approval</c>, <c>cumulative</c> or <c>ordinal</c>.</summary>
+    public string BallotKind { get; set; } = "approval";
+
+    /// <summary>Points each voter distributes on a cumulative ballot (0 for other kinds).</summary>
+    public int PointsPerVoter { get; set; }
+
+    /// <summary>When the platform closes and tallies the ballot on its own (platform clock); null: an operator closes it.</summary>
+    public DateTimeOffset? ClosesAt { get; set; }
+
+    /// <summary>JSON of an administrator's override of the outcome (selection, reason, actor, decision), null when none.</summary>
+    public string? OverrideJson { get; set; }
+
+    /// <summary>Where the budget came from when not created on the platform (e.g. an uploaded Pabulib file's name).</summary>
+    public string? Source { get; set; }
 
     public Guid Version { get; set; } = Guid.NewGuid();
 }
@@ -233,6 +266,12 @@ public class BallotEntity
     public required string Commitment { get; set; }
 
     public DateTimeOffset CastAt { get; set; }
+
+    /// <summary>Index of the commitment's entry in the region's transparency log (null for imported ballots).</summary>
+    public long? LogIndex { get; set; }
+
+    /// <summary>The ledger receipt of that entry (checkpoint and inclusion proof).</summary>
+    public string? LedgerReceipt { get; set; }
 }
 
 /// <summary>A short statement of a region's opinion map.</summary>

@@ -42,6 +42,9 @@ public sealed class ParticipationException : Exception
     }
 
     public ParticipationErrorKind Kind { get; }
+
+    /// <summary>Extra members for the problem details (e.g. the file, line and column of a malformed upload).</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
 }
 
 /// <summary>What a signed-in account may do in participation.</summary>
@@ -82,7 +85,8 @@ public sealed record IssueSummary(
     DateTimeOffset CreatedAt,
     double TrendingScore);
 
-public sealed record IssueCommentView(string AuthorName, string Text, DateTimeOffset At);
+/// <summary>A comment; a hidden one keeps its text only for moderators and its author.</summary>
+public sealed record IssueCommentView(string AuthorName, string Text, DateTimeOffset At, Guid Id = default, bool IsHidden = false);
 
 public sealed record IssueAuditView(DateTimeOffset At, string ActorName, string Role, string Action, string? Reason);
 
@@ -127,10 +131,12 @@ public enum VoteMethod
     Quadratic,
 }
 
-public sealed record NewVote(string RegionId, string Title, VoteMethod Method, IReadOnlyList<string> Options, int CreditBudget = 0);
+/// <summary>A new proposal vote; with <paramref name="ClosesAt"/> the platform closes and counts it at that time.</summary>
+public sealed record NewVote(string RegionId, string Title, VoteMethod Method, IReadOnlyList<string> Options, int CreditBudget = 0, DateTimeOffset? ClosesAt = null);
 
 /// <summary>What a voter keeps: the published commitment and the secret nonce that opens it.</summary>
-public sealed record BallotReceiptView(Guid ContestId, string Commitment, string Nonce, DateTimeOffset CastAt);
+/// <remarks><see cref="LogIndex"/> and <see cref="LedgerReceipt"/> prove the commitment is in the region's transparency log.</remarks>
+public sealed record BallotReceiptView(Guid ContestId, string Commitment, string Nonce, DateTimeOffset CastAt, long? LogIndex = null, string? LedgerReceipt = null);
 
 /// <summary>The result of a closed contest: the tally or selection and the decision record's receipt.</summary>
 public sealed record ContestDecision(Guid DecisionId, long LogIndex, string InputDigest, string Receipt, string CanonicalJson)
@@ -157,7 +163,9 @@ public sealed record VoteView(
     IReadOnlyList<string> Commitments,
     VoteTallyView? Tally,
     string? PublishedBallots,
-    ContestDecision? Decision);
+    ContestDecision? Decision,
+    DateTimeOffset? ClosesAt = null,
+    IReadOnlyList<long?>? CommitmentLogIndexes = null);
 
 /// <summary>Phases of a participatory budget.</summary>
 public enum BudgetPhase
@@ -167,7 +175,16 @@ public enum BudgetPhase
     Closed,
 }
 
-public sealed record NewBudget(string RegionId, string Title, long Amount, string Rule = "mes", int MinProjects = 0, int? MaxProjects = null, decimal ThresholdPercent = 0);
+/// <summary>
+/// A new participatory budget. <paramref name="BallotKind"/> is <c>approval</c>, <c>cumulative</c> (each voter spreads
+/// <paramref name="PointsPerVoter"/> points) or <c>ordinal</c> (each voter ranks projects); with <paramref name="ClosesAt"/>
+/// the platform closes and tallies the ballot at that time.
+/// </summary>
+public sealed record NewBudget(string RegionId, string Title, long Amount, string Rule = "mes", int MinProjects = 0, int? MaxProjects = null, decimal ThresholdPercent = 0,
+    string BallotKind = "approval", int PointsPerVoter = 0, DateTimeOffset? ClosesAt = null);
+
+/// <summary>An administrator's override of a closed budget's outcome: the selection that applies, why, by whom, and its decision record.</summary>
+public sealed record BudgetOverrideView(IReadOnlyList<int> Selected, long TotalCost, string Reason, string ActorName, DateTimeOffset At, ContestDecision Decision);
 
 public sealed record NewProposal(string Title, string Description, long Cost, Guid? IssueId = null);
 
@@ -199,7 +216,13 @@ public sealed record BudgetView(
     bool ViewerHasVoted,
     IReadOnlyList<string> Commitments,
     BudgetResultView? Result,
-    ContestDecision? Decision);
+    ContestDecision? Decision,
+    string BallotKind = "approval",
+    int PointsPerVoter = 0,
+    DateTimeOffset? ClosesAt = null,
+    BudgetOverrideView? Override = null,
+    string? Source = null,
+    IReadOnlyList<long?>? CommitmentLogIndexes = null);
 
 public sealed record StatementView(int Id, string Text, int Agree, int Disagree, int Pass, int? ViewerVote);
 

@@ -36,6 +36,7 @@ public sealed partial class ParticipationService
         {
             throw new ParticipationException(ParticipationErrorKind.Invalid, "quadratic votes have a credit budget of 1 to 10000 per resident; other methods none");
         }
+        RequireFutureClose(vote.ClosesAt);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var id = Guid.NewGuid();
         db.Votes.Add(new VoteEntity
@@ -48,6 +49,7 @@ public sealed partial class ParticipationService
             CreditBudget = vote.CreditBudget,
             CreatedBy = userId,
             CreatedAt = time.GetUtcNow(),
+            ClosesAt = vote.ClosesAt?.ToUniversalTime(),
         });
         await db.SaveChangesAsync(ct);
         return id;
@@ -83,7 +85,9 @@ public sealed partial class ParticipationService
             commitments.Count, voted, commitments,
             closed && vote.ResultJson is not null ? JsonSerializer.Deserialize<VoteTallyView>(vote.ResultJson) : null,
             closed ? await PublishedVoteBallotsAsync(db, vote, ct) : null,
-            decision);
+            decision,
+            vote.ClosesAt,
+            await LogIndexesInCommitmentOrderAsync(db, voteId, ct));
     }
 
     /// <summary>
@@ -97,7 +101,7 @@ public sealed partial class ParticipationService
         await using var db = await contexts.CreateDbContextAsync(ct);
         var vote = await db.Votes.AsNoTracking().FirstOrDefaultAsync(v => v.Id == voteId, ct) ?? throw NotFound("vote");
         RequireHome(access, vote.RegionId, "vote");
-        if (vote.ClosedAt is not null)
+        if (vote.ClosedAt is not null || vote.ClosesAt <= time.GetUtcNow())
         {
             throw new ParticipationException(ParticipationErrorKind.Conflict, "the vote is closed");
         }
@@ -106,16 +110,27 @@ public sealed partial class ParticipationService
         {
             throw new ParticipationException(ParticipationErrorKind.Invalid, problem);
         }
-        return await StoreBallotAsync(db, voteId, userId, [.. ballot], ct);
+        return await StoreBallotAsync(db, voteId, vote.RegionId, userId, JsonSerializer.Serialize(ballot.ToArray()), ct);
     }
 
     /// <summary>Closes the vote, counts it once and records the tally as a decision; a closed tally never changes.</summary>
     public async Task<VoteView> CloseVoteAsync(string userId, Guid voteId, CancellationToken ct)
     {
         var access = await AccessAsync(userId, ct);
+        await using (var check = await contexts.CreateDbContextAsync(ct))
+        {
+            var region = await check.Votes.AsNoTracking().Where(v => v.Id == voteId).Select(v => v.RegionId).FirstOrDefaultAsync(ct) ?? throw NotFound("vote");
+            RequireModerator(access, region);
+        }
+        await CloseVoteCoreAsync(voteId, DecisionActor.Operator(userId), ct);
+        return await GetVoteAsync(userId, voteId, ct);
+    }
+
+    /// <summary>Closes and counts a vote once, as <paramref name="actor"/> (an operator, or the platform at the closing time).</summary>
+    private async Task CloseVoteCoreAsync(Guid voteId, DecisionActor actor, CancellationToken ct)
+    {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var vote = await db.Votes.FirstOrDefaultAsync(v => v.Id == voteId, ct) ?? throw NotFound("vote");
-        RequireModerator(access, vote.RegionId);
         if (vote.ClosedAt is not null)
         {
             throw new ParticipationException(ParticipationErrorKind.Conflict, "the vote is closed; its tally cannot be changed");
@@ -155,20 +170,26 @@ public sealed partial class ParticipationService
         {
             parameters["credit_budget"] = vote.CreditBudget.ToString(CultureInfo.InvariantCulture);
         }
+        var (logged, logDigest) = await BallotLogAsync(db, voteId, ct);
+        parameters["ballot_log_entries"] = logged.ToString(CultureInfo.InvariantCulture);
+        parameters["ballot_log_digest"] = logDigest;
+        if (vote.ClosesAt is { } closesAt)
+        {
+            parameters["scheduled_close"] = closesAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        }
         var winners = string.Join(", ", tally.Winners.Select(w => options[w]));
         var receipt = await decisions.AppendAsync(new DecisionRequest(
             DecisionKind.VoteTally,
             vote.RegionId,
             [],
-            DecisionActor.Operator(userId),
+            actor,
             new DecisionAlgorithm(algorithm, TallyVersion, parameters),
             DecisionRequest.DigestOf(published),
             $"winner{(tally.Winners.Count == 1 ? "" : "s (tie)")}: {winners}; scores {string.Join(", ", tally.Scores)}; {tally.CountedBallots} counted, {tally.RejectedBallots} rejected",
-            $"vote '{vote.Title}' closed"), ct);
+            actor.Kind == "automatic" ? $"vote '{vote.Title}' closed at its scheduled time" : $"vote '{vote.Title}' closed"), ct);
         vote.ResultJson = JsonSerializer.Serialize(view);
         vote.DecisionId = receipt.Record.Id;
         await SaveOrConflictAsync(db, ct);
-        return await GetVoteAsync(userId, voteId, ct);
     }
 
     /// <summary>An operator cannot replace a closed tally: always refused (and stated so the API can say why).</summary>
@@ -219,6 +240,19 @@ public sealed partial class ParticipationService
             throw new ParticipationException(ParticipationErrorKind.Invalid,
                 "a budget needs an amount of 1 to 10^12, rule 'mes' or 'greedy', 0 ≤ minimum ≤ maximum projects and a threshold of 0–100 %");
         }
+        if (!BallotKinds.Contains(budget.BallotKind))
+        {
+            throw new ParticipationException(ParticipationErrorKind.Invalid, "the ballot kind is 'approval', 'cumulative' or 'ordinal'");
+        }
+        if (budget.BallotKind == "cumulative" ? budget.PointsPerVoter is < 1 or > 10_000 : budget.PointsPerVoter != 0)
+        {
+            throw new ParticipationException(ParticipationErrorKind.Invalid, "cumulative ballots give each voter 1 to 10000 points to spread; other kinds none");
+        }
+        if (budget.BallotKind != "approval" && budget.ThresholdPercent != 0)
+        {
+            throw new ParticipationException(ParticipationErrorKind.Invalid, "a spending threshold applies to approval ballots only");
+        }
+        RequireFutureClose(budget.ClosesAt);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var id = Guid.NewGuid();
         db.Budgets.Add(new BudgetEntity
@@ -234,6 +268,9 @@ public sealed partial class ParticipationService
             Phase = "proposals",
             CreatedBy = userId,
             CreatedAt = time.GetUtcNow(),
+            BallotKind = budget.BallotKind,
+            PointsPerVoter = budget.PointsPerVoter,
+            ClosesAt = budget.ClosesAt?.ToUniversalTime(),
         });
         await db.SaveChangesAsync(ct);
         return id;
@@ -326,25 +363,29 @@ public sealed partial class ParticipationService
     }
 
     /// <summary>Casts the resident's approval ballot (proposal numbers), checked against the budget's ballot rules.</summary>
-    public async Task<BallotReceiptView> CastBudgetBallotAsync(string userId, Guid budgetId, IReadOnlyList<int> proposals, CancellationToken ct)
+    public Task<BallotReceiptView> CastBudgetBallotAsync(string userId, Guid budgetId, IReadOnlyList<int> proposals, CancellationToken ct) =>
+        CastBudgetBallotAsync(userId, budgetId, proposals, null, ct);
+
+    /// <summary>
+    /// Casts the resident's budget ballot of the budget's kind: approval (proposal numbers, within the ballot rules),
+    /// ordinal (proposal numbers, best first) or cumulative (proposal numbers with <paramref name="points"/> each, at
+    /// most the budget's points per voter in total).
+    /// </summary>
+    public async Task<BallotReceiptView> CastBudgetBallotAsync(string userId, Guid budgetId, IReadOnlyList<int> proposals, IReadOnlyList<int>? points, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(proposals);
         var access = await AccessAsync(userId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var budget = await db.Budgets.AsNoTracking().FirstOrDefaultAsync(b => b.Id == budgetId, ct) ?? throw NotFound("budget");
         RequireHome(access, budget.RegionId, "vote on budgets");
-        if (budget.Phase != "voting")
+        if (budget.Phase != "voting" || budget.ClosesAt <= time.GetUtcNow())
         {
-            throw new ParticipationException(ParticipationErrorKind.Conflict, budget.Phase == "closed" ? "the budget vote is closed" : "voting has not opened yet");
+            throw new ParticipationException(ParticipationErrorKind.Conflict, budget.Phase == "proposals" ? "voting has not opened yet" : "the budget vote is closed");
         }
         var projects = await db.Proposals.AsNoTracking().Where(p => p.BudgetId == budgetId).OrderBy(p => p.Number).ToListAsync(ct);
         var election = Election(budget, projects, []);
-        var problems = Rules(budget).Check(election, [.. proposals.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        if (problems.Count > 0)
-        {
-            throw new ParticipationException(ParticipationErrorKind.Invalid, string.Join("; ", problems));
-        }
-        return await StoreBallotAsync(db, budgetId, userId, [.. proposals.Order()], ct);
+        var json = BudgetBallotJson(budget, election, proposals, points);
+        return await StoreBallotAsync(db, budgetId, budget.RegionId, userId, json, ct);
     }
 
     /// <summary>
@@ -355,9 +396,20 @@ public sealed partial class ParticipationService
     public async Task<BudgetView> CloseBudgetAsync(string userId, Guid budgetId, CancellationToken ct)
     {
         var access = await AccessAsync(userId, ct);
+        await using (var check = await contexts.CreateDbContextAsync(ct))
+        {
+            var region = await check.Budgets.AsNoTracking().Where(b => b.Id == budgetId).Select(b => b.RegionId).FirstOrDefaultAsync(ct) ?? throw NotFound("budget");
+            RequireModerator(access, region);
+        }
+        await CloseBudgetCoreAsync(budgetId, DecisionActor.Operator(userId), ct);
+        return await GetBudgetAsync(userId, budgetId, ct);
+    }
+
+    /// <summary>Closes and tallies a budget once, as <paramref name="actor"/> (an operator, or the platform at the closing time).</summary>
+    private async Task CloseBudgetCoreAsync(Guid budgetId, DecisionActor actor, CancellationToken ct)
+    {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var budget = await db.Budgets.FirstOrDefaultAsync(b => b.Id == budgetId, ct) ?? throw NotFound("budget");
-        RequireModerator(access, budget.RegionId);
         if (budget.Phase != "voting")
         {
             throw new ParticipationException(ParticipationErrorKind.Conflict,
@@ -368,11 +420,12 @@ public sealed partial class ParticipationService
         await SaveOrConflictAsync(db, ct);
 
         var projects = await db.Proposals.AsNoTracking().Where(p => p.BudgetId == budgetId).OrderBy(p => p.Number).ToListAsync(ct);
-        var ballots = await PublishedBallotListAsync(db, budgetId, ct);
+        var ballots = await PublishedBudgetBallotListAsync(db, budget, ct);
         var votes = ballots.Select((b, i) =>
         {
             var voter = (i + 1).ToString(CultureInfo.InvariantCulture);
-            return new PbVote(voter, [.. b.Select(n => n.ToString(CultureInfo.InvariantCulture))], null, new Dictionary<string, string> { ["voter_id"] = voter });
+            return new PbVote(voter, [.. b.Projects.Select(n => n.ToString(CultureInfo.InvariantCulture))],
+                b.Points is null ? null : [.. b.Points.Select(Fraction.FromInt64)], new Dictionary<string, string> { ["voter_id"] = voter });
         }).ToList();
         var election = Election(budget, projects, votes);
         var file = PabulibWriter.Write(election);
@@ -383,20 +436,32 @@ public sealed partial class ParticipationService
         parameters["ballots"] = ballots.Count.ToString(CultureInfo.InvariantCulture);
         parameters["ballots_format"] = "pabulib";
         parameters["commitments_digest"] = DecisionRequest.DigestOf(string.Join('\n', commitments));
+        var (logged, logDigest) = await BallotLogAsync(db, budgetId, ct);
+        parameters["ballot_log_entries"] = logged.ToString(CultureInfo.InvariantCulture);
+        parameters["ballot_log_digest"] = logDigest;
+        if (budget.Source is { } source)
+        {
+            parameters["source"] = source;
+        }
+        if (budget.ClosesAt is { } closesAt)
+        {
+            parameters["scheduled_close"] = closesAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        }
+        var algorithm = budget.Rule == "mes" ? "governance/method-of-equal-shares"
+            : budget.BallotKind == "approval" ? "governance/greedy-approval" : "governance/greedy-utilitarian";
         var receipt = await decisions.AppendAsync(new DecisionRequest(
             DecisionKind.VoteTally,
             budget.RegionId,
             [],
-            DecisionActor.Operator(userId),
-            new DecisionAlgorithm(budget.Rule == "mes" ? "governance/method-of-equal-shares" : "governance/greedy-approval", TallyVersion, parameters),
+            actor,
+            new DecisionAlgorithm(algorithm, TallyVersion, parameters),
             DecisionRequest.DigestOf(file),
             $"selected projects {(outcome.Winners.Count == 0 ? "none" : string.Join(", ", outcome.Winners))}; total cost {outcome.TotalCost} of {budget.Amount}",
-            $"participatory budget '{budget.Title}' closed with {ballots.Count} ballots"), ct);
+            $"participatory budget '{budget.Title}' closed{(actor.Kind == "automatic" ? " at its scheduled time" : "")} with {ballots.Count} ballots"), ct);
         budget.BallotsFile = file;
-        budget.ResultJson = JsonSerializer.Serialize(StoredOutcome.From(outcome));
+        budget.ResultJson = JsonSerializer.Serialize(outcome);
         budget.DecisionId = receipt.Record.Id;
         await SaveOrConflictAsync(db, ct);
-        return await GetBudgetAsync(userId, budgetId, ct);
     }
 
     /// <summary>The published ballots of a closed budget (a Pabulib file), or null while it is open.</summary>
@@ -421,8 +486,8 @@ public sealed partial class ParticipationService
         if (closed && budget.ResultJson is not null)
         {
             var stored = JsonSerializer.Deserialize<StoredOutcome>(budget.ResultJson)!;
-            var ballots = await PublishedBallotListAsync(db, budgetId, ct);
-            approvals = projects.ToDictionary(p => p.Number, p => ballots.Count(b => b.Contains(p.Number)));
+            var ballots = await PublishedBudgetBallotListAsync(db, budget, ct);
+            approvals = projects.ToDictionary(p => p.Number, p => ballots.Count(b => b.Projects.Contains(p.Number)));
             // The viewer is voter (position in commitment order + 1) in the published file.
             var voter = own is null ? null : (commitments.IndexOf(own.Commitment) + 1).ToString(CultureInfo.InvariantCulture);
             var winners = stored.Winners.Select(w =>
@@ -435,14 +500,30 @@ public sealed partial class ParticipationService
             result = new BudgetResultView(budget.Rule, winners, winners.Sum(w => w.Cost), stored.Endowment, ballots.Count, Explain(budget, stored, ballots.Count));
         }
         ContestDecision? decision = budget.DecisionId is { } d && await decisions.GetAsync(d, ct) is { } receipt ? ContestDecision.From(receipt) : null;
+        BudgetOverrideView? overridden = null;
+        if (budget.OverrideJson is { } overrideJson && JsonSerializer.Deserialize<StoredOverride>(overrideJson) is { } o
+            && await decisions.GetAsync(o.DecisionId, ct) is { } overrideReceipt)
+        {
+            var who = await NamesAsync([o.ActorId], ct);
+            overridden = new BudgetOverrideView(o.Selected, o.TotalCost, o.Reason, who(o.ActorId), o.At, ContestDecision.From(overrideReceipt));
+        }
         return new BudgetView(budget.Id, budget.RegionId, budget.Title, budget.Amount, budget.Rule, budget.MinProjects, budget.MaxProjects,
             budget.ThresholdPercent, Enum.Parse<BudgetPhase>(budget.Phase, ignoreCase: true),
             [.. projects.Select(p => new ProposalView(p.Id, p.Number, p.Title, p.Description, p.Cost, names(p.AuthorId), p.IssueId, approvals?[p.Number]))],
-            commitments.Count, own is not null, commitments, result, decision);
+            commitments.Count, own is not null, commitments, result, decision, budget.BallotKind, budget.PointsPerVoter, budget.ClosesAt, overridden, budget.Source,
+            await LogIndexesInCommitmentOrderAsync(db, budgetId, ct));
     }
 
     private static string Explain(BudgetEntity budget, StoredOutcome outcome, int ballots)
     {
+        if (budget.BallotKind != "approval")
+        {
+            var utility = budget.BallotKind == "cumulative" ? "the points each voter gave" : "Borda points of each ranking (a ranking of L projects gives the top one L − 1, the last 0)";
+            return budget.Rule == "greedy"
+                ? $"Greedy utilitarian (as pabutools' greedy_utilitarian_welfare): projects are taken in order of total utility per unit of cost, utility being {utility}, skipping any that no longer fits the budget of {budget.Amount}; ties by lowest project number as text."
+                : $"Method of Equal Shares for additive utilities (as pabutools' method_of_equal_shares, no completion): the budget of {budget.Amount} is split equally among the {ballots} voters, utility being {utility}; "
+                    + "a project is bought at the lowest price per unit of utility its supporters can pay together; ties by lowest project number as text.";
+        }
         if (budget.Rule == "greedy")
         {
             return $"Greedy approval (as Consul counts): projects are taken in order of approvals among the {ballots} ballots, skipping any that no longer fits the budget of {budget.Amount}.";
@@ -454,7 +535,21 @@ public sealed partial class ParticipationService
             + "The shares below are exact: each winner's supporters paid its full cost.";
     }
 
-    private static BudgetOutcome ComputeOutcome(BudgetEntity budget, PbElection election)
+    private static StoredOutcome ComputeOutcome(BudgetEntity budget, PbElection election)
+    {
+        if (budget.BallotKind != "approval")
+        {
+            var measure = budget.BallotKind == "cumulative" ? SatisfactionMeasure.Points : SatisfactionMeasure.Borda;
+            var selected = election.Votes.Count == 0 ? []
+                : budget.Rule == "greedy" ? UtilityGreedyRule.Compute(election, measure) : UtilityEqualSharesRule.Compute(election, measure);
+            var costs = election.Projects.ToDictionary(p => p.Id, p => p.Cost, StringComparer.Ordinal);
+            var total = selected.Aggregate(Fraction.Zero, (sum, id) => sum + costs[id]);
+            return new StoredOutcome([.. selected], total.ToString(), null, new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal));
+        }
+        return StoredOutcome.From(ComputeApprovalOutcome(budget, election));
+    }
+
+    private static BudgetOutcome ComputeApprovalOutcome(BudgetEntity budget, PbElection election)
     {
         var profile = ApprovalProfile.FromElection(election);
         if (profile.VoterCount == 0)
@@ -487,6 +582,21 @@ public sealed partial class ParticipationService
         if (budget.MaxProjects is { } max)
         {
             p["max_projects"] = max.ToString(CultureInfo.InvariantCulture);
+        }
+        p["ballot_kind"] = budget.BallotKind;
+        if (budget.BallotKind != "approval")
+        {
+            p["satisfaction"] = budget.BallotKind == "cumulative" ? "points" : "borda";
+            p["tie_breaking"] = "lexicographic project_id";
+            if (budget.BallotKind == "cumulative")
+            {
+                p["points_per_voter"] = budget.PointsPerVoter.ToString(CultureInfo.InvariantCulture);
+            }
+            if (budget.Rule == "mes")
+            {
+                p["completion"] = "none";
+            }
+            return p;
         }
         if (budget.Rule == "mes")
         {
@@ -521,18 +631,23 @@ public sealed partial class ParticipationService
             new("num_projects", projects.Count.ToString(CultureInfo.InvariantCulture)),
             new("num_votes", votes.Count.ToString(CultureInfo.InvariantCulture)),
             new("budget", amount),
-            new("vote_type", "approval"),
-            new("rule", budget.Rule == "mes" ? "equalshares/add1" : "greedy"),
+            new("vote_type", budget.BallotKind),
+            new("rule", budget.Rule == "mes" ? (budget.BallotKind == "approval" ? "equalshares/add1" : "equalshares") : "greedy"),
             new("min_length", budget.MinProjects.ToString(CultureInfo.InvariantCulture)),
         ];
+        if (budget.BallotKind == "cumulative")
+        {
+            meta = [.. meta, new("max_sum_points", budget.PointsPerVoter.ToString(CultureInfo.InvariantCulture))];
+        }
         var pbProjects = projects.Select(p => new PbProject(p.Number.ToString(CultureInfo.InvariantCulture), Fraction.FromInt64(p.Cost),
             new Dictionary<string, string> { ["project_id"] = p.Number.ToString(CultureInfo.InvariantCulture), ["name"] = p.Title })).ToList();
-        return new PbElection(meta, ["project_id", "cost", "name"], pbProjects, ["voter_id", "vote"], votes, Fraction.FromInt64(budget.Amount), PbVoteType.Approval);
+        var type = budget.BallotKind switch { "cumulative" => PbVoteType.Cumulative, "ordinal" => PbVoteType.Ordinal, _ => PbVoteType.Approval };
+        string[] voteColumns = type == PbVoteType.Cumulative ? ["voter_id", "vote", "points"] : ["voter_id", "vote"];
+        return new PbElection(meta, ["project_id", "cost", "name"], pbProjects, voteColumns, votes, Fraction.FromInt64(budget.Amount), type);
     }
 
-    private async Task<BallotReceiptView> StoreBallotAsync(GovernanceDbContext db, Guid contestId, string userId, int[] ballot, CancellationToken ct)
+    private async Task<BallotReceiptView> StoreBallotAsync(GovernanceDbContext db, Guid contestId, string regionId, string userId, string json, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(ballot);
         var nonce = RandomNumberGenerator.GetBytes(32);
         var commitment = Convert.ToHexStringLower(Commit(nonce, Encoding.UTF8.GetBytes(json)));
         var now = time.GetUtcNow();
@@ -540,7 +655,8 @@ public sealed partial class ParticipationService
         {
             throw new ParticipationException(ParticipationErrorKind.Conflict, "you have already voted");
         }
-        db.Ballots.Add(new BallotEntity { ContestId = contestId, ResidentId = userId, BallotJson = json, Commitment = commitment, CastAt = now });
+        var row = new BallotEntity { ContestId = contestId, ResidentId = userId, BallotJson = json, Commitment = commitment, CastAt = now };
+        db.Ballots.Add(row);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -549,7 +665,22 @@ public sealed partial class ParticipationService
         {
             throw new ParticipationException(ParticipationErrorKind.Conflict, "you have already voted", ex);
         }
-        return new BallotReceiptView(contestId, commitment, Convert.ToHexStringLower(nonce), now);
+        // The key claimed the one ballot; now log its commitment. A ballot whose commitment cannot be logged is withdrawn.
+        TransparencyLogAppend logged;
+        try
+        {
+            logged = await LogCommitmentAsync(regionId, contestId, commitment, ct);
+        }
+        catch
+        {
+            db.Ballots.Remove(row);
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        row.LogIndex = logged.Index;
+        row.LedgerReceipt = logged.Receipt;
+        await db.SaveChangesAsync(ct);
+        return new BallotReceiptView(contestId, commitment, Convert.ToHexStringLower(nonce), now, logged.Index, logged.Receipt);
     }
 
     /// <summary>The commitment of a ballot: SHA-256 over the domain tag, the 32-byte nonce and the ballot's canonical JSON (as the engine's <see cref="BallotCommitment"/>).</summary>
@@ -590,6 +721,14 @@ public sealed partial class ParticipationService
     private static List<string> Options(VoteEntity vote) => JsonSerializer.Deserialize<List<string>>(vote.OptionsJson) ?? [];
 
     private static ParticipationException NotFound(string what) => new(ParticipationErrorKind.NotFound, $"no such {what}");
+
+    private void RequireFutureClose(DateTimeOffset? closesAt)
+    {
+        if (closesAt is { } at && at <= time.GetUtcNow())
+        {
+            throw new ParticipationException(ParticipationErrorKind.Invalid, "the closing time must lie in the future");
+        }
+    }
 
     private static void RequireTitle(string? title)
     {

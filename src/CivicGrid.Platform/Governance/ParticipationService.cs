@@ -17,6 +17,7 @@ public sealed partial class ParticipationService(
     PlatformDbContext platform,
     UserManager<PlatformUser> users,
     IDecisionLog decisions,
+    ITransparencyLogs logs,
     TimeProvider time)
 {
     private const int ReportsToHide = CivicGrid.Governance.Issues.Issue.ReportsToHide;
@@ -188,7 +189,8 @@ public sealed partial class ParticipationService(
             names(issue.AuthorId),
             supported,
             canModerate,
-            [.. comments.OrderBy(c => c.At).Select(c => new IssueCommentView(names(c.AuthorId), c.Text, c.At))],
+            [.. comments.OrderBy(c => c.At).Select(c => new IssueCommentView(names(c.AuthorId),
+                !c.IsHidden || canModerate || c.AuthorId == userId ? c.Text : "(hidden by moderation)", c.At, c.Id, c.IsHidden))],
             [.. audit.Select(a => new IssueAuditView(a.At, names(a.ActorId), a.Role, a.Action, a.Reason))],
             [.. scenarios.OrderBy(s => s.At).Select(s => new IssueScenarioView(names(s.ResidentId), s.Technologies, s.Preset, s.GrossSavedMinutesPerDay,
                 s.FreeGainedMinutesPerDay, s.DisposableBeforeMinutes, s.DisposableAfterMinutes, s.Note, s.At))]);

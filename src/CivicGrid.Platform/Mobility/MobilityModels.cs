@@ -77,3 +77,33 @@ public sealed record VehicleChargingView(string VehicleId, int FirstHour, int En
 
 /// <summary>The whole city's plan; hours are counted from noon (slot 0 = 12:00–13:00).</summary>
 public sealed record ChargingPlanResult(int StartHour, IReadOnlyList<double> PricePerKilowattHour, IReadOnlyList<RegionChargingPlan> Regions);
+
+/// <summary>A ride-pooling run on the demo streets: how many requests and vehicles, and the search's settings.</summary>
+public sealed record RidePoolingRequest(int Requests = 24, int Vehicles = 4, int Seed = 1, int ImprovementIterations = 300);
+
+/// <summary>One stop of a vehicle's route: the street corner, what happens there and when service begins (minutes from the start).</summary>
+public sealed record RideStopView(string Kind, int Request, string NodeId, double XMeters, double YMeters, double BeginMinute, int OnBoard);
+
+/// <summary>A vehicle's route with its distance (minutes of driving) and duration.</summary>
+public sealed record VehicleRouteView(string VehicleId, IReadOnlyList<RideStopView> Stops, double DrivingMinutes, double DurationMinutes);
+
+/// <summary>One request and how it was served: pickup and drop-off times, ride time against the direct trip, or unserved.</summary>
+public sealed record RideRequestView(int Number, string PickupNodeId, string DropoffNodeId, double EarliestPickupMinute, double LatestPickupMinute,
+    string? VehicleId, double? PickupMinute, double? DropoffMinute, double DirectMinutes);
+
+/// <summary>
+/// The fleet allocation: routes per vehicle, every request's fate, the checker's verdict (time windows, ride time,
+/// capacity, route duration) and the decision recorded in the depot region's log.
+/// </summary>
+public sealed record RidePoolingResult(
+    string DepotNodeId,
+    int Capacity,
+    double MaxRideMinutes,
+    IReadOnlyList<VehicleRouteView> Vehicles,
+    IReadOnlyList<RideRequestView> Requests,
+    int Served,
+    int Unserved,
+    double TotalDrivingMinutes,
+    bool Feasible,
+    IReadOnlyList<string> Violations,
+    DecisionReceipt? Decision);

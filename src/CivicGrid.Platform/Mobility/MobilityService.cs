@@ -4,6 +4,7 @@ using System.Text.Json;
 using CivicGrid.Mobility.Assignment;
 using CivicGrid.Mobility.Charging;
 using CivicGrid.Mobility.Networks;
+using CivicGrid.Mobility.RidePooling;
 using CivicGrid.Mobility.Signals;
 using CivicGrid.Platform.Decisions;
 using CivicGrid.Platform.DemoCity;
@@ -15,8 +16,8 @@ namespace CivicGrid.Platform.Mobility;
 /// <summary>
 /// The mobility operations of the running city: traffic assignment on the demo streets or an uploaded TNTP
 /// network, the corridor's signal plans, and smart EV charging against each region's feeder limit and the
-/// energy prices. A charging plan that holds vehicles back (a binding feeder limit or energy not delivered) is a
-/// curtailment and is appended to the region's transparency log.
+/// energy prices, and door-to-door ride pooling. A charging plan that holds vehicles back (a binding feeder limit or
+/// energy not delivered) and every fleet allocation are appended to the region's transparency log.
 /// </summary>
 public sealed class MobilityService(IOptions<PlatformOptions> options, IServiceScopeFactory scopes)
 {
@@ -27,6 +28,11 @@ public sealed class MobilityService(IOptions<PlatformOptions> options, IServiceS
     public const string ChargingAlgorithm = "smart-charging-lp-clp";
 
     public const string ChargingAlgorithmVersion = "1";
+
+    /// <summary>Name and version recorded with every fleet allocation.</summary>
+    public const string RidePoolingAlgorithm = "darp-insertion-improvement";
+
+    public const string RidePoolingAlgorithmVersion = "1";
 
     private readonly Lazy<DemoCityModel> _city = new(() => DemoCityGenerator.Generate(options.Value.DemoCitySeed));
 
@@ -180,7 +186,7 @@ public sealed class MobilityService(IOptions<PlatformOptions> options, IServiceS
             ? string.Create(inv, $"feeder {feeder.Id} cannot supply all charging demand before departure; every vehicle misses at most the same share (max-min fair); limit binding at {hours}")
             : string.Create(inv, $"feeder {feeder.Id} limit binding at {hours}: charging moved to other hours; every vehicle still reaches its target");
         var request = new DecisionRequest(
-            DecisionKind.Curtailment,
+            DecisionKind.ChargingAllocation,
             feeder.RegionId,
             restricted.Count > 0 ? restricted : [feeder.Id],
             actor,
@@ -193,11 +199,109 @@ public sealed class MobilityService(IOptions<PlatformOptions> options, IServiceS
             DecisionRequest.DigestOf(Encoding.UTF8.GetBytes(input)),
             outcome,
             reason);
+        return await AppendAsync(request, ct).ConfigureAwait(false);
+    }
+
+    private async Task<DecisionReceipt> AppendAsync(DecisionRequest request, CancellationToken ct)
+    {
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             return await scope.ServiceProvider.GetRequiredService<IDecisionLog>().AppendAsync(request, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Pools a morning of door-to-door ride requests on the demo streets into the minibus fleet (insertion, then
+    /// remove-and-reinsert improvement), checks the routes with the independent feasibility checker and records the
+    /// fleet allocation — which vehicle serves whom, and who is left unserved — in the depot region's log.
+    /// </summary>
+    public async Task<RidePoolingResult> PlanRidePoolingAsync(RidePoolingRequest request, DecisionActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (request.Requests is < 1 or > 200 || request.Vehicles is < 1 or > 50 || request.ImprovementIterations is < 0 or > 5000)
+        {
+            throw new ArgumentException("give 1–200 requests, 1–50 vehicles and 0–5000 improvement iterations");
+        }
+        var city = City;
+        var (instance, requests, depot) = DemoRidePooling.Build(city, request.Requests, request.Vehicles, request.Seed);
+        var solved = await Task.Run(() => new DarpInsertionHeuristic(instance).Solve(request.ImprovementIterations, request.Seed), ct).ConfigureAwait(false);
+        var check = DarpChecker.Check(instance, solved.Solution, requireAllServed: false);
+        var byId = city.Roads.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var vehicles = new List<VehicleRouteView>();
+        var servedBy = new Dictionary<int, (string Vehicle, double Pickup, double Dropoff)>();
+        foreach (var schedule in check.Schedules)
+        {
+            if (schedule.Vertices.Count <= 2)
+            {
+                continue;
+            }
+            var vehicleId = "minibus-" + (vehicles.Count + 1).ToString(CultureInfo.InvariantCulture);
+            var stops = new List<RideStopView>();
+            var onBoard = 0;
+            var pickups = new Dictionary<int, double>();
+            for (var i = 0; i < schedule.Vertices.Count; i++)
+            {
+                var v = schedule.Vertices[i];
+                var number = instance.IsPickup(v) || instance.IsDropoff(v) ? instance.RequestOf(v) : 0;
+                var nodeId = number == 0 ? depot.Id : (instance.IsPickup(v) ? requests[number - 1].PickupNodeId : requests[number - 1].DropoffNodeId);
+                onBoard += instance.Nodes[v].Load;
+                var kind = number == 0 ? "depot" : instance.IsPickup(v) ? "pickup" : "dropoff";
+                stops.Add(new RideStopView(kind, number, nodeId, byId[nodeId].XMeters, byId[nodeId].YMeters, schedule.Begin[i], onBoard));
+                if (kind == "pickup")
+                {
+                    pickups[number] = schedule.Begin[i];
+                }
+                else if (kind == "dropoff")
+                {
+                    servedBy[number] = (vehicleId, pickups[number], schedule.Begin[i]);
+                }
+            }
+            vehicles.Add(new VehicleRouteView(vehicleId, stops, schedule.Distance, schedule.Duration));
+        }
+        var requestViews = requests.Select(r =>
+        {
+            var direct = instance.Travel(r.Number, instance.Requests + r.Number);
+            return servedBy.TryGetValue(r.Number, out var s)
+                ? new RideRequestView(r.Number, r.PickupNodeId, r.DropoffNodeId, r.EarliestPickupMinute, r.LatestPickupMinute, s.Vehicle, s.Pickup, s.Dropoff, direct)
+                : new RideRequestView(r.Number, r.PickupNodeId, r.DropoffNodeId, r.EarliestPickupMinute, r.LatestPickupMinute, null, null, null, direct);
+        }).ToList();
+        var receipt = await RecordFleetAllocationAsync(depot.RegionId, request, instance, vehicles, requestViews, check, actor, ct).ConfigureAwait(false);
+        return new RidePoolingResult(depot.Id, instance.Capacity, instance.MaxRideTime, vehicles, requestViews, servedBy.Count, requests.Count - servedBy.Count,
+            check.Cost, check.Feasible, check.Violations, receipt);
+    }
+
+    private Task<DecisionReceipt> RecordFleetAllocationAsync(string regionId, RidePoolingRequest request, DarpInstance instance, List<VehicleRouteView> vehicles,
+        List<RideRequestView> requests, DarpCheckResult check, DecisionActor actor, CancellationToken ct)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var input = JsonSerializer.Serialize(new { instance.Name, instance.Vehicles, instance.Capacity, instance.MaxRideTime, nodes = instance.Nodes });
+        var unserved = requests.Where(r => r.VehicleId is null).Select(r => r.Number.ToString(inv)).ToList();
+        var allocation = string.Join("; ", vehicles.Select(v => v.VehicleId + ": " + string.Join(",", v.Stops.Where(s => s.Kind == "pickup").Select(s => s.Request.ToString(inv)))));
+        var outcome = string.Create(inv,
+            $"{requests.Count - unserved.Count} of {requests.Count} requests served by {vehicles.Count} of {request.Vehicles} vehicles, {check.Cost:F1} driving minutes; {allocation}")
+            + (unserved.Count > 0 ? "; unserved: " + string.Join(",", unserved) : string.Empty);
+        var reason = check.Feasible
+            ? "cheapest feasible insertion in order of critical time, then remove-and-reinsert improvement; every route passes the checker (time windows, ride time, capacity, route duration)"
+            : "the search found no route set that passes every check; violations: " + string.Join("; ", check.Violations.Take(5));
+        var subjects = vehicles.Select(v => v.VehicleId).Concat(unserved.Select(u => "request-" + u)).ToList();
+        var decision = new DecisionRequest(
+            DecisionKind.FleetAllocation,
+            regionId,
+            subjects.Count > 0 ? subjects : ["fleet"],
+            actor,
+            new DecisionAlgorithm(RidePoolingAlgorithm, RidePoolingAlgorithmVersion, new Dictionary<string, string>
+            {
+                ["improvement_iterations"] = request.ImprovementIterations.ToString(inv),
+                ["seed"] = request.Seed.ToString(inv),
+                ["capacity"] = instance.Capacity.ToString(inv),
+                ["max_ride_minutes"] = instance.MaxRideTime.ToString(inv),
+            }),
+            DecisionRequest.DigestOf(Encoding.UTF8.GetBytes(input)),
+            outcome,
+            reason);
+        return AppendAsync(decision, ct);
     }
 
     private static (TntpNetwork, TntpTrips, RoadNetworkView) Uploaded(AssignmentRunRequest request)

@@ -5,17 +5,28 @@ namespace CivicGrid.Platform.Runtime;
 /// <summary>
 /// Installs the Orleans ADO.NET tables and queries (embedded <c>PostgreSQL-Orleans.sql</c>) into a PostgreSQL
 /// database when they are missing. Safe to call from several silos at once: an advisory lock serialises them
-/// and the script runs in one transaction, so a database never holds half a schema.
+/// and the script runs in one transaction, so a database never holds half a schema. The reminder tables
+/// (<c>PostgreSQL-Reminders.sql</c>) are added the same way to databases created before reminders were used.
 /// </summary>
 public static class PostgresOrleansSchema
 {
     private const long AdvisoryLockKey = 0x43697669634F726CL; // "CivicOrl"
 
     /// <summary>The schema script text.</summary>
-    public static string Script { get; } = LoadScript();
+    public static string Script { get; } = LoadScript("PostgreSQL-Orleans.sql");
 
-    /// <summary>Creates the Orleans schema unless <c>OrleansQuery</c> already exists. Returns true when it was created.</summary>
-    public static async Task<bool> EnsureCreatedAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>The reminder schema script text.</summary>
+    public static string RemindersScript { get; } = LoadScript("PostgreSQL-Reminders.sql");
+
+    /// <summary>Creates the Orleans schema (query catalogue, membership, grain state) unless it exists. Returns true when it was created.</summary>
+    public static Task<bool> EnsureCreatedAsync(string connectionString, CancellationToken cancellationToken) =>
+        EnsureAsync(connectionString, [("orleansquery", Script)], cancellationToken);
+
+    /// <summary>Creates the Orleans schema and the reminder tables where missing. Returns true when something was created.</summary>
+    public static Task<bool> EnsureCreatedWithRemindersAsync(string connectionString, CancellationToken cancellationToken) =>
+        EnsureAsync(connectionString, [("orleansquery", Script), ("orleansreminderstable", RemindersScript)], cancellationToken);
+
+    private static async Task<bool> EnsureAsync(string connectionString, (string Table, string Script)[] tables, CancellationToken cancellationToken)
     {
         try
         {
@@ -27,20 +38,22 @@ public static class PostgresOrleansSchema
                 lockCommand.Parameters.AddWithValue("k", AdvisoryLockKey);
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            await using (var exists = new NpgsqlCommand("SELECT to_regclass('orleansquery') IS NOT NULL", connection, transaction))
+            var created = false;
+            foreach (var (table, script) in tables)
             {
-                if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                await using (var exists = new NpgsqlCommand($"SELECT to_regclass('{table}') IS NOT NULL", connection, transaction))
                 {
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return false;
+                    if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                    {
+                        continue;
+                    }
                 }
-            }
-            await using (var create = new NpgsqlCommand(Script, connection, transaction))
-            {
+                await using var create = new NpgsqlCommand(script, connection, transaction);
                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                created = true;
             }
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return created;
         }
         catch (NpgsqlException ex)
         {
@@ -48,10 +61,10 @@ public static class PostgresOrleansSchema
         }
     }
 
-    private static string LoadScript()
+    private static string LoadScript(string name)
     {
-        using var stream = typeof(PostgresOrleansSchema).Assembly.GetManifestResourceStream("CivicGrid.Platform.Runtime.Sql.PostgreSQL-Orleans.sql")
-            ?? throw new InvalidOperationException("The embedded Orleans PostgreSQL script is missing from the build.");
+        using var stream = typeof(PostgresOrleansSchema).Assembly.GetManifestResourceStream("CivicGrid.Platform.Runtime.Sql." + name)
+            ?? throw new InvalidOperationException($"The embedded Orleans PostgreSQL script {name} is missing from the build.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -34,7 +34,24 @@ public sealed class SupplyChainService(
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ProvenanceRegistry _registry = new();
-    private bool _seedChecked;
+    private volatile bool _seedChecked;
+
+    /// <summary>True once the demo chain (if configured) is seeded and the chain can be read without waiting for it.</summary>
+    public bool IsReady => _seedChecked;
+
+    /// <summary>Seeds the demo chain when the tables are empty (a start-up task, so the first page visit does not wait for it).</summary>
+    public async Task EnsureSeededAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await CatchUpAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>Runs a read-only question against the current chain (after seeding and catching up).</summary>
     public async Task<T> ReadAsync<T>(Func<ProvenanceRegistry, T> read, CancellationToken ct)
@@ -314,16 +331,28 @@ public sealed class SupplyChainService(
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         var decisions = scope.ServiceProvider.GetRequiredService<IDecisionLog>();
         _registry = registry;
-        for (var i = 0; i < chain.Events.Count; i++)
+        // In batches: each event is applied and staged at its own registry state, then the batch's allocations are
+        // appended to the log together (in event order, sharing durable writes) and the rows saved.
+        const int Batch = 100;
+        for (var start = 0; start < chain.Events.Count; start += Batch)
         {
-            _registry.Apply(chain.Events[i]);
-            await RecordAsync(db, decisions, chain.Events[i], i, DecisionActor.Automatic, region, ct).ConfigureAwait(false);
-            if (i % 100 == 99)
+            var staged = new List<(SupplyEventEntity Row, DecisionRequest Request)>();
+            for (var i = start; i < Math.Min(start + Batch, chain.Events.Count); i++)
             {
-                await db.SaveChangesAsync(ct).ConfigureAwait(false);
+                _registry.Apply(chain.Events[i]);
+                var (row, request) = await StageAsync(db, chain.Events[i], i, DecisionActor.Automatic, region, ct).ConfigureAwait(false);
+                if (request is not null)
+                {
+                    staged.Add((row, request));
+                }
             }
+            var receipts = await decisions.AppendBatchAsync([.. staged.Select(s => s.Request)], ct).ConfigureAwait(false);
+            for (var k = 0; k < staged.Count; k++)
+            {
+                Attach(staged[k].Row, receipts[k]);
+            }
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
         }
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<string?> RegionAsync(IServiceProvider services, CancellationToken ct, bool required = true)
@@ -344,6 +373,30 @@ public sealed class SupplyChainService(
     /// <summary>Stores an event already applied to the registry: its row, the lots it touched, a footprint for a delivery, and its decision.</summary>
     private async Task<SupplyEventReceipt> RecordAsync(SupplyDbContext db, IDecisionLog decisions, SignedSupplyEvent signed, int position, DecisionActor actor, string? region, CancellationToken ct)
     {
+        var (row, request) = await StageAsync(db, signed, position, actor, region, ct).ConfigureAwait(false);
+        DecisionReceipt? receipt = null;
+        if (request is not null)
+        {
+            receipt = await decisions.AppendAsync(request, ct).ConfigureAwait(false);
+            Attach(row, receipt);
+        }
+        return new SupplyEventReceipt(position, row.Kind, row.Digest, receipt);
+    }
+
+    private static void Attach(SupplyEventEntity row, DecisionReceipt receipt)
+    {
+        row.DecisionId = receipt.Record.Id;
+        row.RegionId = receipt.Record.RegionId;
+        row.LogIndex = receipt.LogIndex;
+        row.Receipt = receipt.Receipt;
+    }
+
+    /// <summary>
+    /// Adds an applied event's row, the lots it touched and a footprint for a delivery (at the registry's current
+    /// state), and returns the allocation decision to log (null for a registration); the row gets the receipt later.
+    /// </summary>
+    private async Task<(SupplyEventEntity Row, DecisionRequest? Request)> StageAsync(SupplyDbContext db, SignedSupplyEvent signed, int position, DecisionActor actor, string? region, CancellationToken ct)
+    {
         var e = signed.Event;
         var digest = Convert.ToHexStringLower(signed.Digest());
         var kind = e switch { LotRegistration => "registration", LotTransfer => "transfer", _ => "transformation" };
@@ -357,15 +410,7 @@ public sealed class SupplyChainService(
             SignedJson = SupplyChainDocument.EventToJson(signed),
             Digest = digest,
         };
-        DecisionReceipt? receipt = null;
-        if (e is not LotRegistration)
-        {
-            receipt = await decisions.AppendAsync(Decision(e, kind, digest, actor, region!), ct).ConfigureAwait(false);
-            row.DecisionId = receipt.Record.Id;
-            row.RegionId = receipt.Record.RegionId;
-            row.LogIndex = receipt.LogIndex;
-            row.Receipt = receipt.Receipt;
-        }
+        var request = e is LotRegistration ? null : Decision(e, kind, digest, actor, region!);
         db.Events.Add(row);
         foreach (var lotId in LotsOf(e))
         {
@@ -388,7 +433,7 @@ public sealed class SupplyChainService(
         {
             await IssueFootprintAsync(db, transfer, ct).ConfigureAwait(false);
         }
-        return new SupplyEventReceipt(position, kind, digest, receipt);
+        return (row, request);
     }
 
     private async Task IssueFootprintAsync(SupplyDbContext db, LotTransfer transfer, CancellationToken ct)

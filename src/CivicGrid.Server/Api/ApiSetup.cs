@@ -17,10 +17,14 @@ public static class ApiSetup
         api.MapAccountApiEndpoints();
         api.MapParticipationEndpoints();
         api.MapWaterEndpoints();
+        api.MapWaterOperationsEndpoints();
+        api.MapWaterLeakEndpoints();
         api.MapMobilityEndpoints();
         api.MapEnergyVppEndpoints();
         api.MapEnergyGridEndpoints();
         api.MapEnergyMarketEndpoints();
+        api.MapTelemetryEndpoints();
         endpoints.MapSupplyEndpoints();
+        endpoints.MapNgsiLdAndFederationEndpoints();
     }
 }

@@ -41,6 +41,25 @@ public sealed class ChargingPlanBody
     public IReadOnlyDictionary<string, double>? FeederLimitKilowattsByRegion { get; set; }
 }
 
+/// <summary>A ride-pooling run on the demo streets: requests, vehicles and the improvement search's settings.</summary>
+public sealed class RidePoolingBody
+{
+    [Range(1, 200)]
+    public int Requests { get; set; } = 24;
+
+    [Range(1, 50)]
+    public int Vehicles { get; set; } = 4;
+
+    [Range(0, int.MaxValue)]
+    public int Seed { get; set; } = 1;
+
+    [Range(0, 5000)]
+    public int ImprovementIterations { get; set; } = 300;
+}
+
+/// <summary>A fleet allocation with its decision record.</summary>
+public sealed record RidePoolingView(RidePoolingResult Allocation, DecisionView? Decision);
+
 /// <summary>A region's charging plan with its decision record (when the plan restricted charging).</summary>
 public sealed record RegionChargingPlanView(RegionChargingPlan Plan, DecisionView? Decision);
 
@@ -88,6 +107,43 @@ public static class MobilityEndpoints
             .WithName("PlanEvCharging")
             .WithSummary("Plan tonight's EV charging against feeder limits and prices")
             .WithDescription("Operators of every region or administrators. Each region whose plan restricts charging gets a decision record; its receipt is returned.");
+
+        group.MapPost("/ride-pooling", PlanRidePoolingAsync)
+            .RequireAuthorization(CivicGridPolicies.RegionSteward)
+            .WithName("PlanRidePooling")
+            .WithSummary("Pool a morning of door-to-door ride requests into the minibus fleet")
+            .WithDescription("Operators of every region or administrators. Insertion heuristic plus improvement search, checked for time windows, ride time, capacity and route duration; the fleet allocation is a decision record in the depot region's log.");
+    }
+
+    private static async Task<Results<Ok<RidePoolingView>, ForbidHttpResult, ProblemHttpResult>> PlanRidePoolingAsync(
+        RidePoolingBody body, HttpContext http, IAuthorizationService authorization, MobilityService mobility, CancellationToken ct)
+    {
+        var userId = http.User.UserId();
+        if (userId is null || !await OperatesEveryRegionAsync(http, authorization, mobility))
+        {
+            return TypedResults.Forbid();
+        }
+        try
+        {
+            var result = await mobility.PlanRidePoolingAsync(new RidePoolingRequest(body.Requests, body.Vehicles, body.Seed, body.ImprovementIterations), DecisionActor.Operator(userId), ct);
+            return TypedResults.Ok(new RidePoolingView(result with { Decision = null }, result.Decision is null ? null : DecisionView.From(result.Decision)));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidDecisionException)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "The rides cannot be pooled");
+        }
+    }
+
+    private static async Task<bool> OperatesEveryRegionAsync(HttpContext http, IAuthorizationService authorization, MobilityService mobility)
+    {
+        foreach (var region in mobility.City.Regions)
+        {
+            if (!(await authorization.AuthorizeAsync(http.User, region.Id, RegionOperatorRequirement.OperatorsOrAdministrators)).Succeeded)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Results<Ok<AssignmentRunResult>, ProblemHttpResult> RunAssignment(AssignmentRunBody body, MobilityService mobility, CancellationToken ct)
@@ -112,16 +168,9 @@ public static class MobilityEndpoints
         ChargingPlanBody body, HttpContext http, IAuthorizationService authorization, MobilityService mobility, CancellationToken ct)
     {
         var userId = http.User.UserId();
-        if (userId is null)
+        if (userId is null || !await OperatesEveryRegionAsync(http, authorization, mobility))
         {
             return TypedResults.Forbid();
-        }
-        foreach (var region in mobility.City.Regions)
-        {
-            if (!(await authorization.AuthorizeAsync(http.User, region.Id, RegionOperatorRequirement.OperatorsOrAdministrators)).Succeeded)
-            {
-                return TypedResults.Forbid();
-            }
         }
         try
         {

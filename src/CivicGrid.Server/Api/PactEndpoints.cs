@@ -28,10 +28,28 @@ public static class PactEndpoints
     public static void MapPactEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/.well-known/openid-configuration", OpenIdConfiguration).AllowAnonymous().ExcludeFromDescription().WithTags("PACT");
         endpoints.MapPost("/auth/token", TokenAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription().WithTags("PACT");
         endpoints.MapGet("/3/footprints", ListAsync).AllowAnonymous().ExcludeFromDescription().WithTags("PACT");
         endpoints.MapGet("/3/footprints/{id}", GetAsync).AllowAnonymous().ExcludeFromDescription().WithTags("PACT");
         endpoints.MapPost("/3/events", EventsAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription().WithTags("PACT");
+    }
+
+    /// <summary>
+    /// The OpenID Provider Configuration Document the specification recommends, so clients discover the token endpoint
+    /// (<c>/auth/token</c> here) instead of assuming it.
+    /// </summary>
+    private static IResult OpenIdConfiguration(HttpContext http)
+    {
+        var issuer = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/";
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = issuer,
+            ["token_endpoint"] = issuer + "auth/token",
+            ["grant_types_supported"] = new[] { "client_credentials" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
+            ["response_types_supported"] = new[] { "token" },
+        });
     }
 
     private static async Task<IResult> TokenAsync(HttpContext http, PactTokenService tokens, CancellationToken ct)
@@ -160,7 +178,7 @@ public static class PactEndpoints
         }
     }
 
-    private static async Task<IResult> EventsAsync(HttpContext http, PactTokenService tokens, SupplyChainService supply, CancellationToken ct)
+    private static async Task<IResult> EventsAsync(HttpContext http, PactTokenService tokens, SupplyChainService supply, PactEventDispatcher dispatcher, CancellationToken ct)
     {
         var (client, denied) = Authorize(http, tokens, "events:write");
         if (denied is not null)
@@ -192,8 +210,16 @@ public static class PactEndpoints
         }
         try
         {
-            await supply.RecordPactEventAsync(body.GetProperty("id").GetString()!, body.GetProperty("source").GetString()!,
+            var isNew = await supply.RecordPactEventAsync(body.GetProperty("id").GetString()!, body.GetProperty("source").GetString()!,
                 body.GetProperty("type").GetString()!, client!.ClientId, text, ct);
+            if (isNew && body.GetProperty("type").GetString() == PactSchema.RequestCreatedEventType)
+            {
+                // Acknowledged now; the answer is computed and posted to the requester's events endpoint asynchronously.
+                var own = tokens.Options.PublicBaseUrl is { } configured
+                    ? PactRequestResponder.EndpointKey(new Uri(new Uri(configured.AbsoluteUri.TrimEnd('/') + "/"), "3/events"))
+                    : $"//{http.Request.Host}{http.Request.PathBase}/3/events";
+                dispatcher.Enqueue(body, client, own);
+            }
             return Results.Ok();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -59,10 +59,47 @@ public sealed class StatusBody
 
 public sealed class BallotBody
 {
-    /// <summary>Option indices (votes) or proposal numbers (budgets); for quadratic votes, votes per option.</summary>
+    /// <summary>Option indices (votes) or proposal numbers (budgets; best first on ordinal ballots); for quadratic votes, votes per option.</summary>
     [Required]
     [MaxLength(200)]
     public IReadOnlyList<int> Choices { get; set; } = [];
+
+    /// <summary>Cumulative budget ballots: the points given to each of <see cref="Choices"/>.</summary>
+    [MaxLength(200)]
+    public IReadOnlyList<int>? Points { get; set; }
+}
+
+public sealed class OverrideBody
+{
+    /// <summary>Proposal numbers of the selection that replaces the computed outcome.</summary>
+    [Required]
+    [MaxLength(500)]
+    public IReadOnlyList<int> Selected { get; set; } = [];
+
+    [Required]
+    [StringLength(1000, MinimumLength = 1)]
+    public string Reason { get; set; } = "";
+}
+
+public sealed class PabulibUpload
+{
+    [Required]
+    [StringLength(64, MinimumLength = 1)]
+    public string RegionId { get; set; } = "";
+
+    [StringLength(260)]
+    public string? FileName { get; set; }
+
+    /// <summary>The text of the <c>.pb</c> file.</summary>
+    [Required]
+    [StringLength(20_000_000, MinimumLength = 1)]
+    public string Content { get; set; } = "";
+
+    [RegularExpression("^(mes|greedy)$")]
+    public string? Rule { get; set; }
+
+    /// <summary>Tally at once (the import's ballots are all there is).</summary>
+    public bool Tally { get; set; }
 }
 
 public sealed class OpinionBody
@@ -108,6 +145,18 @@ public static class ParticipationEndpoints
         g.MapGet("/issues", ([AsParameters] IssueListQuery q, HttpContext h, ParticipationService s, CancellationToken ct) =>
                 Run(h, async u => Results.Ok(await s.ListIssuesAsync(u, new IssueQuery(q.RegionId, q.Category, q.Search, q.Status, q.Sort ?? "trending"), ct))))
             .WithName("ListIssues").WithSummary("Local issues: trending, by region, category, status or text");
+        g.MapGet("/issues/by-category", (string? regionId, HttpContext h, ParticipationService s, CancellationToken ct) =>
+                Run(h, async _ => Results.Ok(await s.CountByCategoryAsync(regionId, ct))))
+            .WithName("CountIssuesByCategory").WithSummary("Visible issues per category, optionally in one region");
+        g.MapPost("/comments/{id:guid}/reports", (Guid id, TextBody b, HttpContext h, ParticipationService s, CancellationToken ct) =>
+                Run(h, async u => { await s.ReportCommentAsync(u, id, b.Text, ct); return Results.NoContent(); }))
+            .WithName("ReportComment").WithSummary("Report a comment to moderation (three reports hide it pending review)");
+        g.MapPost("/comments/{id:guid}/hide", (Guid id, TextBody b, HttpContext h, ParticipationService s, CancellationToken ct) =>
+                Run(h, async u => { await s.HideCommentAsync(u, id, b.Text, ct); return Results.NoContent(); }))
+            .WithName("HideComment").WithSummary("Hide a comment, with a reason (the region's operators, administrators)");
+        g.MapPost("/comments/{id:guid}/restore", (Guid id, TextBody b, HttpContext h, ParticipationService s, CancellationToken ct) =>
+                Run(h, async u => { await s.RestoreCommentAsync(u, id, b.Text, ct); return Results.NoContent(); }))
+            .WithName("RestoreComment").WithSummary("Restore a hidden comment, with a reason (another moderator than the one who hid it)");
         g.MapGet("/issues/by-region", (HttpContext h, ParticipationService s, CancellationToken ct) =>
                 Run(h, async _ => Results.Ok(await s.CountByRegionAsync(ct))))
             .WithName("CountIssuesByRegion").WithSummary("Visible issues per region (for the map)");
@@ -185,8 +234,22 @@ public static class ParticipationEndpoints
                 Run(h, async u => { await s.OpenBudgetVotingAsync(u, id, ct); return Results.NoContent(); }))
             .WithName("OpenBudgetVoting").WithSummary("End proposals and open the ballot (the region's operators)");
         g.MapPost("/budgets/{id:guid}/ballots", (Guid id, BallotBody b, HttpContext h, ParticipationService s, CancellationToken ct) =>
-                Run(h, async u => Results.Ok(await s.CastBudgetBallotAsync(u, id, b.Choices, ct))))
-            .WithName("CastBudgetBallot").WithSummary("Approve projects by number (once, within the ballot rules)");
+                Run(h, async u => Results.Ok(await s.CastBudgetBallotAsync(u, id, b.Choices, b.Points, ct))))
+            .WithName("CastBudgetBallot").WithSummary("Approve, rank (best first) or give points to projects by number (once, within the ballot rules)");
+        g.MapPost("/budgets/{id:guid}/override", (Guid id, OverrideBody b, HttpContext h, ParticipationService s, CancellationToken ct) =>
+                Run(h, async u => Results.Ok(await s.OverrideBudgetAsync(u, id, b.Selected, b.Reason, ct))))
+            .WithName("OverrideBudget").WithSummary("Replace a closed budget's outcome, with a reason (administrators); recorded as a decision");
+        g.MapPost("/budgets/import", (PabulibUpload b, HttpContext h, ParticipationService s, CancellationToken ct) =>
+                Run(h, async u =>
+                {
+                    var id = await s.ImportPabulibAsync(u, b.RegionId, b.FileName ?? "upload.pb", b.Content, b.Rule ?? "mes", ct);
+                    if (b.Tally)
+                    {
+                        await s.CloseBudgetAsync(u, id, ct);
+                    }
+                    return Results.Created($"/api/participation/budgets/{id}", await s.GetBudgetAsync(u, id, ct));
+                }))
+            .WithName("ImportPabulib").WithSummary("Create a budget from a Pabulib .pb file (the region's operators); a malformed file is answered with its line and reason");
         g.MapPost("/budgets/{id:guid}/close", (Guid id, HttpContext h, ParticipationService s, CancellationToken ct) =>
                 Run(h, async u => Results.Ok(await s.CloseBudgetAsync(u, id, ct))))
             .WithName("CloseBudget").WithSummary("Close and tally (the region's operators); the outcome becomes a decision record");
@@ -227,7 +290,8 @@ public static class ParticipationEndpoints
                 ParticipationErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
                 _ => (StatusCodes.Status400BadRequest, "Invalid request"),
             };
-            return Results.Problem(ex.Message, statusCode: status, title: title);
+            return Results.Problem(ex.Message, statusCode: status, title: title,
+                extensions: ex.Details is null ? null : new Dictionary<string, object?>(ex.Details));
         }
     }
 }

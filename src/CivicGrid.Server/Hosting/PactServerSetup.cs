@@ -18,15 +18,37 @@ public sealed record PactClientRegistration(string ClientId, byte[] SecretSha256
     public bool Allows(string organisationId) => Organisations.Count == 0 || Organisations.Contains(organisationId, StringComparer.Ordinal);
 }
 
+/// <summary>A host system this node answers PACT requests to: its base URL, auth base URL and the credentials it issued to this node.</summary>
+public sealed record PactPartner(string Name, Uri BaseUrl, Uri? AuthBaseUrl, string ClientId, string ClientSecret)
+{
+    /// <summary>The partner's Action Events endpoint, <c>$base-url$/3/events</c>.</summary>
+    public Uri EventsEndpoint => new(new Uri(BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl.AbsoluteUri : BaseUrl.AbsoluteUri + "/"), "3/events");
+}
+
 /// <summary>
 /// PACT API settings from <c>CivicGrid:Pact</c>: <c>TokenLifetimeSeconds</c> and <c>Clients:&lt;id&gt;:Secret</c>
-/// (or <c>SecretSha256</c> as hex), optional <c>Organisations</c> (comma-separated) and <c>Scopes</c> (space-separated).
+/// (or <c>SecretSha256</c> as hex), optional <c>Organisations</c> (comma-separated) and <c>Scopes</c> (space-separated);
+/// <c>Partners:&lt;name&gt;:BaseUrl</c>, <c>AuthBaseUrl</c>, <c>ClientId</c> and <c>ClientSecret</c> for the hosts whose
+/// requests this node answers; <c>PublicBaseUrl</c> (this node's own base URL, the <c>source</c> of its answers);
+/// <c>DeliveryAttempts</c> and <c>RetryDelayMilliseconds</c> for delivering answers.
 /// </summary>
 public sealed class PactOptions
 {
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public Dictionary<string, PactClientRegistration> Clients { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Hosts whose RequestCreatedEvents this node answers, by name (thread-safe: tests add partners at run time).</summary>
+    public ConcurrentDictionary<string, PactPartner> Partners { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>This node's base URL as partners reach it; null: taken from each request's host.</summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>How often an answer is tried before it is given up (exponential back-off in between).</summary>
+    public int DeliveryAttempts { get; set; } = 6;
+
+    /// <summary>The first back-off; each further attempt waits twice as long.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     public static PactOptions Read(IConfiguration configuration)
     {
@@ -49,6 +71,27 @@ public sealed class PactOptions
             var organisations = (client["Organisations"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var scopes = client["Scopes"] is { Length: > 0 } s ? s.Split(' ', StringSplitOptions.RemoveEmptyEntries) : PactClientRegistration.AllScopes;
             options.Clients[client.Key] = new PactClientRegistration(client.Key, hash, organisations, [.. scopes]);
+        }
+        foreach (var partner in section.GetSection("Partners").GetChildren())
+        {
+            if (partner["BaseUrl"] is not { Length: > 0 } baseUrl || partner["ClientId"] is not { Length: > 0 } clientId || partner["ClientSecret"] is not { Length: > 0 } clientSecret)
+            {
+                throw new InvalidOperationException($"CivicGrid:Pact:Partners:{partner.Key} needs BaseUrl, ClientId and ClientSecret.");
+            }
+            options.Partners[partner.Key] = new PactPartner(partner.Key, new Uri(baseUrl, UriKind.Absolute),
+                partner["AuthBaseUrl"] is { Length: > 0 } auth ? new Uri(auth, UriKind.Absolute) : null, clientId, clientSecret);
+        }
+        if (section["PublicBaseUrl"] is { Length: > 0 } publicBase)
+        {
+            options.PublicBaseUrl = new Uri(publicBase, UriKind.Absolute);
+        }
+        if (section["DeliveryAttempts"] is { Length: > 0 } attempts)
+        {
+            options.DeliveryAttempts = Math.Max(1, int.Parse(attempts, NumberStyles.Integer, CultureInfo.InvariantCulture));
+        }
+        if (section["RetryDelayMilliseconds"] is { Length: > 0 } delay)
+        {
+            options.RetryDelay = TimeSpan.FromMilliseconds(int.Parse(delay, NumberStyles.Integer, CultureInfo.InvariantCulture));
         }
         return options;
     }
@@ -128,6 +171,9 @@ public static class SupplyServerSetup
         // Read when first resolved, from the host's final configuration (test hosts add settings late).
         services.AddSingleton(sp => PactOptions.Read(sp.GetService<IConfiguration>() ?? configuration));
         services.AddSingleton<PactTokenService>();
+        services.AddHostedService<SupplySeedService>();
+        services.AddSingleton<PactEventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PactEventDispatcher>());
         return services;
     }
 }

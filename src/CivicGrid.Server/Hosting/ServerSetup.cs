@@ -60,7 +60,11 @@ public static class ServerSetup
         services.AddScoped<CityStatusQuery>();
         services.AddParticipation();
         services.AddWaterServer();
+        services.AddWaterOperationsServer();
+        services.AddWaterLeakServer();
         services.AddMobility();
+        services.AddFederationServer();
+        services.AddTelemetryServer();
         CivicGrid.Platform.Energy.VppPlatformExtensions.AddVppPlatform(services);
         CivicGrid.Platform.Energy.GridPlatformExtensions.AddGridPlatform(services);
         CivicGrid.Platform.Energy.EnergyMarketPlatformExtensions.AddEnergyMarketPlatform(services);

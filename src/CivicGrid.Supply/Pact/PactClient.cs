@@ -75,10 +75,43 @@ public sealed class PactClient
         _clientSecret = clientSecret;
     }
 
-    /// <summary>Requests an access token from <c>/auth/token</c> and keeps it for later calls.</summary>
+    /// <summary>The token endpoint in use: found through OpenID discovery, else <c>$auth-base-url$/auth/token</c> (null before the first authentication).</summary>
+    public Uri? TokenEndpoint { get; private set; }
+
+    /// <summary>
+    /// Finds the token endpoint as the specification asks: the <c>token_endpoint</c> of the OpenID Provider
+    /// Configuration Document at <c>$auth-base-url$/.well-known/openid-configuration</c> when the host offers one,
+    /// otherwise <c>$auth-base-url$/auth/token</c>.
+    /// </summary>
+    public async Task<Uri> DiscoverTokenEndpointAsync(CancellationToken ct)
+    {
+        if (TokenEndpoint is { } known)
+        {
+            return known;
+        }
+        var fallback = new Uri(_authBase, "auth/token");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_authBase, ".well-known/openid-configuration"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await Send(request, ct).ConfigureAwait(false);
+        Uri endpoint = fallback;
+        if (response.IsSuccessStatusCode && await ReadJson(response, ct).ConfigureAwait(false) is { ValueKind: JsonValueKind.Object } document
+            && document.TryGetProperty("token_endpoint", out var token) && token.ValueKind == JsonValueKind.String)
+        {
+            if (!Uri.TryCreate(token.GetString(), UriKind.Absolute, out var discovered) || (discovered.Scheme != Uri.UriSchemeHttps && discovered.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new PactClientException($"the OpenID configuration names token_endpoint '{token.GetString()}', which is not an absolute http(s) URL");
+            }
+            endpoint = discovered;
+        }
+        TokenEndpoint = endpoint;
+        return endpoint;
+    }
+
+    /// <summary>Requests an access token from the token endpoint (found by discovery) and keeps it for later calls.</summary>
     public async Task<string> AuthenticateAsync(CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_authBase, "auth/token"))
+        var tokenEndpoint = await DiscoverTokenEndpointAsync(ct).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint)
         {
             Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("grant_type", "client_credentials")]),
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CivicGrid.Supply.Footprints;
 
 namespace CivicGrid.Supply.Pact;
 
@@ -41,6 +42,32 @@ public sealed record PactCloudEvent
         }
         return new PactCloudEvent { Type = PactSchema.RequestCreatedEventType, Id = id, Source = source, Time = time, Data = JsonSerializer.SerializeToElement(data) };
     }
+
+    /// <summary>A RequestFulfilledEvent answering the request <paramref name="requestEventId"/> with footprints.</summary>
+    public static PactCloudEvent RequestFulfilled(string id, string source, DateTimeOffset time, string requestEventId, IReadOnlyList<ProductFootprint> footprints) =>
+        new()
+        {
+            Type = PactSchema.RequestFulfilledEventType,
+            Id = id,
+            Source = source,
+            Time = time,
+            Data = JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["requestEventId"] = requestEventId, ["pfs"] = footprints }),
+        };
+
+    /// <summary>A RequestRejectedEvent answering the request <paramref name="requestEventId"/> with a PACT error (<c>code</c>, <c>message</c>).</summary>
+    public static PactCloudEvent RequestRejected(string id, string source, DateTimeOffset time, string requestEventId, string code, string message) =>
+        new()
+        {
+            Type = PactSchema.RequestRejectedEventType,
+            Id = id,
+            Source = source,
+            Time = time,
+            Data = JsonSerializer.SerializeToElement(new Dictionary<string, object>
+            {
+                ["requestEventId"] = requestEventId,
+                ["error"] = new Dictionary<string, string> { ["code"] = code, ["message"] = message },
+            }),
+        };
 
     /// <summary>A PublishedEvent naming new or updated footprints.</summary>
     public static PactCloudEvent Published(string id, string source, DateTimeOffset time, IReadOnlyList<string> footprintIds) =>

@@ -31,6 +31,7 @@ internal sealed class GradientSolver
     private readonly double[] _p;
     private readonly double[] _y;
     private readonly double[] _xflow;
+    private readonly int[] _controlValves; // PRV, PSV and FCV links, in link order
 
     public GradientSolver(HydraulicNetwork net)
     {
@@ -65,6 +66,15 @@ internal sealed class GradientSolver
             _offDiagonal[k] = n1 < nj && n2 < nj ? _a.IndexOf(Math.Min(n1, n2), Math.Max(n1, n2)) : -1;
         }
         _cholesky = new SparseCholesky(_a);
+        var valves = new List<int>();
+        for (var k = 0; k < net.LinkCount; k++)
+        {
+            if (net.Type[k] is HydraulicLinkType.Prv or HydraulicLinkType.Psv or HydraulicLinkType.Fcv)
+            {
+                valves.Add(k);
+            }
+        }
+        _controlValves = [.. valves];
         _f = new double[nj];
         _p = new double[net.LinkCount];
         _y = new double[net.LinkCount];
@@ -97,6 +107,10 @@ internal sealed class GradientSolver
     public double MaxHeadError { get; private set; }
     public double MaxFlowChange { get; private set; }
     public int FactorNonZeros => _cholesky.FactorNonZeroCount;
+
+    /// <summary>Solves A·x = b in place with the junction matrix factored at the last iteration (the Jacobian of the
+    /// head equations): x is the head change (ft) per unit of nodal inflow (cfs). Used for leak sensitivity analysis.</summary>
+    internal void SolveWithLastFactor(Span<double> b) => _cholesky.Solve(b);
     private (double Cfa, double Cva)[] LeakCoefficients { get; }
     private double _relax = 1.0;
 
@@ -318,14 +332,58 @@ internal sealed class GradientSolver
     private void HeadlossCoefficients()
     {
         var net = _net;
+        var type = net.Type;
+        var status = Status;
+        var flow = Flow;
+        var pk = _p;
+        var yk = _y;
+        var resistance = net.Resistance;
+        var minorLoss = net.MinorLoss;
+        var darcy = net.Formula == HeadlossFormula.DarcyWeisbach;
+        var hexp = net.HeadExponent;
         for (var k = 0; k < net.LinkCount; k++)
         {
-            switch (net.Type[k])
+            var t = type[k];
+            if (t <= HydraulicLinkType.Pipe)
             {
-                case HydraulicLinkType.CheckValvePipe:
-                case HydraulicLinkType.Pipe:
-                    PipeCoefficient(k);
-                    break;
+                // Pipes (Hazen–Williams, Chezy–Manning inline; Darcy–Weisbach aside): this runs for every pipe in every trial.
+                var f = flow[k];
+                if (status[k] <= LinkStatus.Closed)
+                {
+                    pk[k] = 1.0 / Cbig;
+                    yk[k] = f;
+                    continue;
+                }
+                if (darcy)
+                {
+                    DarcyWeisbachCoefficient(k);
+                    continue;
+                }
+                var q = Math.Abs(f);
+                var ml = minorLoss[k];
+                var hgrad = hexp * resistance[k] * Math.Pow(q, hexp - 1.0);
+                double hloss;
+                if (hgrad < RqTol)
+                {
+                    hgrad = RqTol / hexp;
+                    hloss = hgrad * q;
+                }
+                else
+                {
+                    hloss = hgrad * q / hexp;
+                }
+                if (ml > 0.0)
+                {
+                    hloss += ml * q * q;
+                    hgrad += 2.0 * ml * q;
+                }
+                hloss = f > 0.0 ? hloss : f < 0.0 ? -hloss : hloss * f;
+                pk[k] = 1.0 / hgrad;
+                yk[k] = hloss / hgrad;
+                continue;
+            }
+            switch (t)
+            {
                 case HydraulicLinkType.Pump:
                     PumpCoefficient(k);
                     break;
@@ -362,45 +420,6 @@ internal sealed class GradientSolver
                     break;
             }
         }
-    }
-
-    private void PipeCoefficient(int k)
-    {
-        if (Status[k] <= LinkStatus.Closed)
-        {
-            _p[k] = 1.0 / Cbig;
-            _y[k] = Flow[k];
-            return;
-        }
-        var net = _net;
-        if (net.Formula == HeadlossFormula.DarcyWeisbach)
-        {
-            DarcyWeisbachCoefficient(k);
-            return;
-        }
-        var q = Math.Abs(Flow[k]);
-        var ml = net.MinorLoss[k];
-        var r = net.Resistance[k];
-        var hexp = net.HeadExponent;
-        var hgrad = hexp * r * Math.Pow(q, hexp - 1.0);
-        double hloss;
-        if (hgrad < RqTol)
-        {
-            hgrad = RqTol / hexp;
-            hloss = hgrad * q;
-        }
-        else
-        {
-            hloss = hgrad * q / hexp;
-        }
-        if (ml > 0.0)
-        {
-            hloss += ml * q * q;
-            hgrad += 2.0 * ml * q;
-        }
-        hloss *= Math.Sign(Flow[k]);
-        _p[k] = 1.0 / hgrad;
-        _y[k] = hloss / hgrad;
     }
 
     private void DarcyWeisbachCoefficient(int k)
@@ -621,37 +640,55 @@ internal sealed class GradientSolver
         Array.Clear(_f);
         Array.Clear(_xflow);
         // Links.
+        var from = net.From;
+        var to = net.To;
+        var flow = Flow;
+        var head = Head;
+        var pk = _p;
+        var yk = _y;
+        var f = _f;
+        var xflow = _xflow;
+        var diagonal = _diagonal;
+        var offDiagonal = _offDiagonal;
         for (var k = 0; k < net.LinkCount; k++)
         {
-            var p = _p[k];
+            var p = pk[k];
             if (p == 0.0)
             {
                 continue;
             }
-            int n1 = net.From[k], n2 = net.To[k];
-            _xflow[n1] -= Flow[k];
-            _xflow[n2] += Flow[k];
-            if (_offDiagonal[k] >= 0)
+            int n1 = from[k], n2 = to[k];
+            var q = flow[k];
+            xflow[n1] -= q;
+            xflow[n2] += q;
+            var off = offDiagonal[k];
+            if (off >= 0)
             {
-                values[_offDiagonal[k]] -= p;
+                // Both ends are junctions (the common case).
+                values[off] -= p;
+                values[diagonal[n1]] += p;
+                values[diagonal[n2]] += p;
+                f[n1] += yk[k];
+                f[n2] -= yk[k];
+                continue;
             }
             if (n1 < nj)
             {
-                values[_diagonal[n1]] += p;
-                _f[n1] += _y[k];
+                values[diagonal[n1]] += p;
+                f[n1] += yk[k];
             }
             else if (n2 < nj)
             {
-                _f[n2] += p * Head[n1];
+                f[n2] += p * head[n1];
             }
             if (n2 < nj)
             {
-                values[_diagonal[n2]] += p;
-                _f[n2] -= _y[k];
+                values[diagonal[n2]] += p;
+                f[n2] -= yk[k];
             }
             else if (n1 < nj)
             {
-                _f[n1] += p * Head[n2];
+                f[n1] += p * head[n2];
             }
         }
         // Emitters.
@@ -716,10 +753,10 @@ internal sealed class GradientSolver
             _f[i] += _xflow[i];
         }
         // Pressure and flow control valves whose status is not fixed.
-        for (var k = 0; k < net.LinkCount; k++)
+        foreach (var k in _controlValves)
         {
             var t = net.Type[k];
-            if (t is not (HydraulicLinkType.Prv or HydraulicLinkType.Psv or HydraulicLinkType.Fcv) || Setting[k] == HydraulicNetwork.Missing)
+            if (Setting[k] == HydraulicNetwork.Missing)
             {
                 continue;
             }
@@ -1089,10 +1126,10 @@ internal sealed class GradientSolver
     {
         var net = _net;
         var change = false;
-        for (var k = 0; k < net.LinkCount; k++)
+        foreach (var k in _controlValves)
         {
             var t = net.Type[k];
-            if (t is not (HydraulicLinkType.Prv or HydraulicLinkType.Psv) || Setting[k] == HydraulicNetwork.Missing)
+            if (t == HydraulicLinkType.Fcv || Setting[k] == HydraulicNetwork.Missing)
             {
                 continue;
             }

@@ -81,6 +81,7 @@ public sealed class HydraulicSimulation
     }
 
     private double[]? _extraDemand;
+    private Func<bool>? _pressureSwitch;
 
     public void SetDemandMultiplier(double multiplier) => _net.DemandMultiplier = multiplier;
 
@@ -96,6 +97,64 @@ public sealed class HydraulicSimulation
     {
         var k = LinkIndexOf(linkId);
         _settingOverride[k] = setting;
+    }
+
+    /// <summary>Sets a junction's emitter coefficient in SI units (flow m³/s = K · pressure(m)^exponent, the network's
+    /// emitter exponent); 0 removes it. Takes effect at the next solve, so a leak can grow step by step.</summary>
+    public void SetEmitterCoefficientSI(string junctionId, double cubicMetersPerSecondPerMeterPow)
+    {
+        var n = NodeIndexOf(junctionId);
+        if (n >= _net.JunctionCount)
+        {
+            throw new ArgumentException($"{junctionId} is not a junction.", nameof(junctionId));
+        }
+        if (cubicMetersPerSecondPerMeterPow <= 0.0)
+        {
+            _net.EmitterCoefficient[n] = 0.0;
+            _solver.EmitterFlow[n] = 0.0;
+            return;
+        }
+        _net.EmitterCoefficient[n] = Math.Pow(UnitSystem.CubicMetersPerCubicFoot / cubicMetersPerSecondPerMeterPow, _net.EmitterExponent) / UnitSystem.MetersPerFoot;
+    }
+
+    /// <summary>Sets a tank's water level (m above its bottom, clamped to its minimum and maximum) from now on, e.g.
+    /// a measured level that a state-estimation run follows; the volume follows from the tank's shape.</summary>
+    public void SetTankLevel(string tankId, double levelMeters)
+    {
+        var n = NodeIndexOf(tankId);
+        var t = n - _net.JunctionCount;
+        if (t < 0 || _net.TankArea[t] == 0.0)
+        {
+            throw new ArgumentException($"{tankId} is not a tank.", nameof(tankId));
+        }
+        var head = Math.Clamp(_net.Elevation[n] + (levelMeters / UnitSystem.MetersPerFoot), _net.TankHmin[t], _net.TankHmax[t]);
+        _solver.Head[n] = head;
+        _tankVolume[t] = _net.TankVolumeAt(t, head);
+    }
+
+    /// <summary>
+    /// Linearised sensitivity at the last solution: the head drop (m) at every node per m³/s withdrawn at
+    /// <paramref name="junction"/>, from the Jacobian the solver factored in its last iteration (one triangular solve;
+    /// fixed-grade nodes get 0). The matrix is symmetric, so this column is also the row: the drop at
+    /// <paramref name="junction"/> per m³/s withdrawn at every other node.
+    /// </summary>
+    public double[] HeadDropPerWithdrawal(int junction)
+    {
+        var nj = _net.JunctionCount;
+        if (junction < 0 || junction >= nj)
+        {
+            throw new ArgumentOutOfRangeException(nameof(junction), "not a junction index");
+        }
+        var b = new double[nj];
+        b[junction] = 1.0;
+        _solver.SolveWithLastFactor(b);
+        var result = new double[_net.NodeCount];
+        const double scale = UnitSystem.MetersPerFoot / UnitSystem.CubicMetersPerCubicFoot;
+        for (var i = 0; i < nj; i++)
+        {
+            result[i] = b[i] * scale;
+        }
+        return result;
     }
 
     public int NodeIndexOf(string id) => _net.NodeIndex.TryGetValue(id, out var n) ? n : throw new KeyNotFoundException($"No node '{id}'.");
@@ -207,7 +266,7 @@ public sealed class HydraulicSimulation
         }
         ComputeDemands();
         ApplyControls();
-        var outcome = _solver.Solve(PressureSwitch);
+        var outcome = _solver.Solve(_pressureSwitch ??= PressureSwitch);
         TotalIterations += outcome.Iterations;
         StepCount++;
         if (outcome.IllConditionedNode >= 0)
@@ -587,48 +646,77 @@ public sealed class HydraulicSimulation
         }
     }
 
+    // Warnings are checked after every step, as EPANET does; nothing is allocated unless there is something to report.
     private void CollectWarnings()
     {
         var net = _net;
         var s = _solver;
-        var negative = new List<string>();
+        var negative = 0;
         for (var i = 0; i < net.JunctionCount; i++)
         {
             if (s.FullDemand[i] > 0 && s.Head[i] < net.Elevation[i])
             {
-                negative.Add(net.NodeIds[i]);
+                negative++;
             }
         }
-        if (negative.Count > 0)
+        if (negative > 0)
         {
-            Warnings.Add(new HydraulicWarning(_time, 6, $"{negative.Count} junction(s) with demand have negative pressure", negative));
+            var ids = new List<string>(negative);
+            for (var i = 0; i < net.JunctionCount; i++)
+            {
+                if (s.FullDemand[i] > 0 && s.Head[i] < net.Elevation[i])
+                {
+                    ids.Add(net.NodeIds[i]);
+                }
+            }
+            Warnings.Add(new HydraulicWarning(_time, 6, $"{negative} junction(s) with demand have negative pressure", ids));
         }
-        var pumps = new List<string>();
-        var valves = new List<string>();
+        int pumps = 0, valves = 0;
         for (var k = 0; k < net.LinkCount; k++)
         {
             if (s.Status[k] == LinkStatus.XHead)
             {
-                pumps.Add(net.LinkIds[k]);
+                pumps++;
             }
             else if (s.Status[k] is LinkStatus.XFcv or LinkStatus.XPressure)
             {
-                valves.Add(net.LinkIds[k]);
+                valves++;
             }
         }
-        if (pumps.Count > 0)
+        if (pumps > 0)
         {
-            Warnings.Add(new HydraulicWarning(_time, 4, "pump(s) cannot deliver the head required and were closed", pumps));
+            Warnings.Add(new HydraulicWarning(_time, 4, "pump(s) cannot deliver the head required and were closed", LinksWithStatus(LinkStatus.XHead, LinkStatus.XHead)));
         }
-        if (valves.Count > 0)
+        if (valves > 0)
         {
-            Warnings.Add(new HydraulicWarning(_time, 5, "valve(s) cannot deliver their flow or pressure setting", valves));
+            Warnings.Add(new HydraulicWarning(_time, 5, "valve(s) cannot deliver their flow or pressure setting", LinksWithStatus(LinkStatus.XFcv, LinkStatus.XPressure)));
         }
-        var disconnected = DisconnectedNodes();
-        if (disconnected.Count > 0)
+        var reachable = ReachableFromSources();
+        var disconnected = 0;
+        for (var i = 0; i < net.JunctionCount; i++)
         {
-            Warnings.Add(new HydraulicWarning(_time, 3, $"{disconnected.Count} junction(s) with demand are disconnected from every tank and reservoir", disconnected));
+            if (!reachable[i] && s.FullDemand[i] > 0)
+            {
+                disconnected++;
+            }
         }
+        if (disconnected > 0)
+        {
+            Warnings.Add(new HydraulicWarning(_time, 3, $"{disconnected} junction(s) with demand are disconnected from every tank and reservoir", DisconnectedNodes()));
+        }
+    }
+
+    private List<string> LinksWithStatus(LinkStatus a, LinkStatus b)
+    {
+        var ids = new List<string>();
+        for (var k = 0; k < _net.LinkCount; k++)
+        {
+            if (_solver.Status[k] == a || _solver.Status[k] == b)
+            {
+                ids.Add(_net.LinkIds[k]);
+            }
+        }
+        return ids;
     }
 
     /// <summary>Junctions with demand that no open path joins to a tank or reservoir.</summary>
@@ -639,57 +727,103 @@ public sealed class HydraulicSimulation
     {
         var net = _net;
         var s = _solver;
-        var adjacencyStart = new int[net.NodeCount + 1];
-        for (var k = 0; k < net.LinkCount; k++)
-        {
-            if (s.Status[k] > LinkStatus.Closed)
-            {
-                adjacencyStart[net.From[k] + 1]++;
-                adjacencyStart[net.To[k] + 1]++;
-            }
-        }
-        for (var i = 0; i < net.NodeCount; i++)
-        {
-            adjacencyStart[i + 1] += adjacencyStart[i];
-        }
-        var next = (int[])adjacencyStart.Clone();
-        var adjacency = new int[adjacencyStart[net.NodeCount]];
-        for (var k = 0; k < net.LinkCount; k++)
-        {
-            if (s.Status[k] > LinkStatus.Closed)
-            {
-                adjacency[next[net.From[k]]++] = net.To[k];
-                adjacency[next[net.To[k]]++] = net.From[k];
-            }
-        }
-        var seen = new bool[net.NodeCount];
-        var stack = new Stack<int>();
-        for (var n = net.JunctionCount; n < net.NodeCount; n++)
-        {
-            seen[n] = true;
-            stack.Push(n);
-        }
-        while (stack.Count > 0)
-        {
-            var n = stack.Pop();
-            for (var p = adjacencyStart[n]; p < adjacencyStart[n + 1]; p++)
-            {
-                var m = adjacency[p];
-                if (!seen[m])
-                {
-                    seen[m] = true;
-                    stack.Push(m);
-                }
-            }
-        }
+        var reachable = ReachableFromSources();
         var result = new List<string>();
         for (var i = 0; i < net.JunctionCount; i++)
         {
-            if (!seen[i] && (!onlyWithDemand || s.FullDemand[i] > 0))
+            if (!reachable[i] && (!onlyWithDemand || s.FullDemand[i] > 0))
             {
                 result.Add(net.NodeIds[i]);
             }
         }
         return result;
     }
+
+    // Connectivity through open links, from every tank and reservoir. The node-link graph is built once; the search
+    // runs again only when some link has opened or closed since the last one (most steps change no status).
+    private bool[] ReachableFromSources()
+    {
+        var net = _net;
+        var status = _solver.Status;
+        if (_reachable is null)
+        {
+            _reachable = new bool[net.NodeCount];
+            _openAtLastSearch = new bool[net.LinkCount];
+            _searchStack = new int[net.NodeCount];
+            _incidenceStart = new int[net.NodeCount + 1];
+            for (var k = 0; k < net.LinkCount; k++)
+            {
+                _incidenceStart[net.From[k] + 1]++;
+                _incidenceStart[net.To[k] + 1]++;
+            }
+            for (var i = 0; i < net.NodeCount; i++)
+            {
+                _incidenceStart[i + 1] += _incidenceStart[i];
+            }
+            _incidentLink = new int[_incidenceStart[net.NodeCount]];
+            var next = (int[])_incidenceStart.Clone();
+            for (var k = 0; k < net.LinkCount; k++)
+            {
+                _incidentLink[next[net.From[k]]++] = k;
+                _incidentLink[next[net.To[k]]++] = k;
+            }
+        }
+        else
+        {
+            var changed = false;
+            for (var k = 0; k < net.LinkCount; k++)
+            {
+                if (_openAtLastSearch![k] != status[k] > LinkStatus.Closed)
+                {
+                    changed = true;
+                    break;
+                }
+            }
+            if (!changed)
+            {
+                return _reachable;
+            }
+        }
+        var open = _openAtLastSearch!;
+        for (var k = 0; k < net.LinkCount; k++)
+        {
+            open[k] = status[k] > LinkStatus.Closed;
+        }
+        var seen = _reachable;
+        Array.Clear(seen);
+        var stack = _searchStack!;
+        var top = 0;
+        for (var n = net.JunctionCount; n < net.NodeCount; n++)
+        {
+            seen[n] = true;
+            stack[top++] = n;
+        }
+        var start = _incidenceStart!;
+        var links = _incidentLink!;
+        while (top > 0)
+        {
+            var n = stack[--top];
+            for (var p = start[n]; p < start[n + 1]; p++)
+            {
+                var k = links[p];
+                if (!open[k])
+                {
+                    continue;
+                }
+                var m = net.From[k] == n ? net.To[k] : net.From[k];
+                if (!seen[m])
+                {
+                    seen[m] = true;
+                    stack[top++] = m;
+                }
+            }
+        }
+        return seen;
+    }
+
+    private bool[]? _reachable;
+    private bool[]? _openAtLastSearch;
+    private int[]? _searchStack;
+    private int[]? _incidenceStart;
+    private int[]? _incidentLink;
 }

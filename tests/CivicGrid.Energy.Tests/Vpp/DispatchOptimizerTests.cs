@@ -113,4 +113,15 @@ public class DispatchOptimizerTests
         Assert.DoesNotContain(r.Violations, v => v.Constraint is "ev_energy_at_departure" or "critical_load_shed");
         Assert.True(r.Realised.First(s => s.Id == "car").StateKwh![2] >= 16 - 1e-6);
     }
+
+    [Fact]
+    public void CurtailableLoad_BaselineIsSuppliedThroughTheFeeder()
+    {
+        // 2 kW for 4 hours at 0.2 EUR/kWh; curtailing costs more (0.5) than buying, so all of it is bought.
+        Der[] ders = [new CurtailableLoad("heat", [2.0, 2, 2, 2]) { MaxCurtailFraction = 0.3, DiscomfortEurPerKwh = 0.5 }];
+        var r = DispatchOptimizer.Solve(Simple(ders));
+        Assert.All(r.ImportKw, i => Assert.Equal(2, i, 6));
+        Assert.Equal(8 * 0.2, r.Costs.EnergyEur, 6);
+        Assert.Equal(0, r.Costs.DiscomfortEur, 9);
+    }
 }

@@ -12,6 +12,12 @@ public interface IRegionGrain : IGrainWithStringKey
 
     /// <summary>Sets (or clears with null) the restriction residents see.</summary>
     Task SetRestrictionAsync(string? restriction);
+
+    /// <summary>
+    /// Like <see cref="ReportNetPowerAsync"/> for the telemetry stream: kept in memory and persisted a few seconds later
+    /// (the readings themselves are durable in the time series), so thousands of meters can report without a write each.
+    /// </summary>
+    Task ObserveNetPowerAsync(string assetId, double netPowerKilowatts, DateTimeOffset at);
 }
 
 /// <summary>One electricity meter or distributed energy resource (PV, battery, EV charger).</summary>
@@ -20,6 +26,13 @@ public interface IMeterGrain : IGrainWithStringKey
     Task ConfigureAsync(string regionId, AssetKind kind);
 
     Task RecordReadingAsync(MeterReading reading);
+
+    /// <summary>
+    /// Applies readings from the telemetry stream in time order. Readings at or before the latest one are ignored here
+    /// (they are kept in the time series only), so "latest" never regresses and a redelivery changes nothing.
+    /// State is persisted a few seconds later; after a crash the grain replays the durable time series on activation.
+    /// </summary>
+    Task IngestAsync(IReadOnlyList<MeterReading> readings);
 
     Task<MeterSnapshot> GetSnapshotAsync();
 }
@@ -30,6 +43,9 @@ public interface IWaterSensorGrain : IGrainWithStringKey
     Task ConfigureAsync(string regionId);
 
     Task RecordReadingAsync(WaterSensorReading reading);
+
+    /// <summary>Applies readings from the telemetry stream; like <see cref="IMeterGrain.IngestAsync"/>, older readings leave "latest" alone.</summary>
+    Task IngestAsync(IReadOnlyList<WaterSensorReading> readings);
 
     Task<WaterSensorSnapshot> GetSnapshotAsync();
 }

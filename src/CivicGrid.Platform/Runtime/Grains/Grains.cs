@@ -1,4 +1,5 @@
 using CivicGrid.Platform.Storage;
+using CivicGrid.Platform.Telemetry;
 
 namespace CivicGrid.Platform.Runtime.Grains;
 
@@ -22,6 +23,27 @@ public sealed class RegionGrainState
 public sealed class RegionGrain([PersistentState("region", GrainStorageNames.CivicGrid)] IPersistentState<RegionGrainState> state)
     : Grain, IRegionGrain
 {
+    private WriteBehind? _writeBehind;
+
+    public Task ObserveNetPowerAsync(string assetId, double netPowerKilowatts, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(assetId);
+        if (!double.IsFinite(netPowerKilowatts))
+        {
+            throw new ArgumentOutOfRangeException(nameof(netPowerKilowatts), "Power must be a finite number of kilowatts.");
+        }
+        state.State.NetPowerKilowattsByAsset[assetId] = netPowerKilowatts;
+        if (state.State.LastReportAt is null || at > state.State.LastReportAt)
+        {
+            state.State.LastReportAt = at;
+        }
+        (_writeBehind ??= new WriteBehind(this, () => state.WriteStateAsync())).MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _writeBehind?.FlushAsync() ?? Task.CompletedTask;
+
     public Task<RegionSnapshot> GetSnapshotAsync()
     {
         var s = state.State;
@@ -63,9 +85,88 @@ public sealed class MeterGrainState
     [Id(6)] public long ReadingCount { get; set; }
 }
 
-public sealed class MeterGrain([PersistentState("meter", GrainStorageNames.CivicGrid)] IPersistentState<MeterGrainState> state)
+public sealed class MeterGrain([PersistentState("meter", GrainStorageNames.CivicGrid)] IPersistentState<MeterGrainState> state, IServiceProvider services)
     : Grain, IMeterGrain
 {
+    private WriteBehind? _writeBehind;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Readings acknowledged to a client are durable in the time series even when this grain's last state write
+        // was lost with a silo: replay what came after it.
+        var replay = await TelemetryReplay.ReadAfterAsync(services, this.GetPrimaryKeyString(), state.State.LastReadingAt, cancellationToken);
+        var readings = replay.Where(r => r.Kind == TelemetryKind.Meter).Select(ToMeterReading).ToList();
+        if (Apply(readings) is not null)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _writeBehind?.FlushAsync() ?? Task.CompletedTask;
+
+    /// <summary>The grain-side form of a meter reading from the telemetry stream.</summary>
+    public static MeterReading ToMeterReading(TelemetryReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        return new MeterReading(reading.Time, reading.AveragePowerKilowatts, reading.IntervalHours);
+    }
+
+    public async Task IngestAsync(IReadOnlyList<MeterReading> readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        foreach (var reading in readings)
+        {
+            Check(reading);
+        }
+        if (Apply(readings) is not { } latest)
+        {
+            return;
+        }
+        (_writeBehind ??= new WriteBehind(this, () => state.WriteStateAsync())).MarkDirty();
+        if (state.State.RegionId is { } region)
+        {
+            await GrainFactory.GetGrain<IRegionGrain>(region).ObserveNetPowerAsync(this.GetPrimaryKeyString(), latest.PowerKilowatts, latest.At);
+        }
+    }
+
+    /// <summary>Applies the readings newer than the latest, in time order; returns the newest applied or null.</summary>
+    private MeterReading? Apply(IReadOnlyList<MeterReading> readings)
+    {
+        MeterReading? applied = null;
+        foreach (var reading in readings.OrderBy(r => r.At))
+        {
+            var s = state.State;
+            if (s.LastReadingAt is { } last && reading.At <= last)
+            {
+                continue;
+            }
+            var energy = reading.PowerKilowatts * reading.IntervalHours;
+            if (energy >= 0)
+            {
+                s.ImportedKilowattHours += energy;
+            }
+            else
+            {
+                s.ExportedKilowattHours -= energy;
+            }
+            s.LastPowerKilowatts = reading.PowerKilowatts;
+            s.LastReadingAt = reading.At;
+            s.ReadingCount++;
+            applied = reading;
+        }
+        return applied;
+    }
+
+    private static void Check(MeterReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        if (!double.IsFinite(reading.PowerKilowatts) || !(reading.IntervalHours > 0) || !double.IsFinite(reading.IntervalHours))
+        {
+            throw new ArgumentException("A reading needs a finite power and a positive interval.", nameof(reading));
+        }
+    }
+
     public async Task ConfigureAsync(string regionId, AssetKind kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(regionId);
@@ -124,9 +225,64 @@ public sealed class WaterSensorGrainState
     [Id(5)] public long ReadingCount { get; set; }
 }
 
-public sealed class WaterSensorGrain([PersistentState("water-sensor", GrainStorageNames.CivicGrid)] IPersistentState<WaterSensorGrainState> state)
+public sealed class WaterSensorGrain([PersistentState("water-sensor", GrainStorageNames.CivicGrid)] IPersistentState<WaterSensorGrainState> state, IServiceProvider services)
     : Grain, IWaterSensorGrain
 {
+    private WriteBehind? _writeBehind;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var replay = await TelemetryReplay.ReadAfterAsync(services, this.GetPrimaryKeyString(), state.State.LastAt, cancellationToken);
+        if (Apply(replay.Where(r => r.Kind == TelemetryKind.Water).Select(ToWaterSensorReading).ToList()))
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _writeBehind?.FlushAsync() ?? Task.CompletedTask;
+
+    /// <summary>The grain-side form of a water reading from the telemetry stream.</summary>
+    public static WaterSensorReading ToWaterSensorReading(TelemetryReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        return new WaterSensorReading(reading.Time, reading.PressureHeadMeters ?? double.NaN, reading.FlowCubicMetersPerSecond ?? double.NaN);
+    }
+
+    public Task IngestAsync(IReadOnlyList<WaterSensorReading> readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        if (readings.Any(r => r is null || !double.IsFinite(r.PressureHeadMeters) || !double.IsFinite(r.FlowCubicMetersPerSecond)))
+        {
+            throw new ArgumentException("A water reading needs finite pressure and flow.", nameof(readings));
+        }
+        if (Apply(readings))
+        {
+            (_writeBehind ??= new WriteBehind(this, () => state.WriteStateAsync())).MarkDirty();
+        }
+        return Task.CompletedTask;
+    }
+
+    private bool Apply(IReadOnlyList<WaterSensorReading> readings)
+    {
+        var applied = false;
+        foreach (var reading in readings.OrderBy(r => r.At))
+        {
+            var s = state.State;
+            if (s.ReadingCount > 0 && s.LastAt is { } last && reading.At <= last)
+            {
+                continue;
+            }
+            s.LastAt = reading.At;
+            s.LastPressureHeadMeters = reading.PressureHeadMeters;
+            s.LastFlowCubicMetersPerSecond = reading.FlowCubicMetersPerSecond;
+            s.MinimumPressureHeadMeters = Math.Min(s.MinimumPressureHeadMeters, reading.PressureHeadMeters);
+            s.ReadingCount++;
+            applied = true;
+        }
+        return applied;
+    }
+
     public async Task ConfigureAsync(string regionId)
     {
         ArgumentException.ThrowIfNullOrEmpty(regionId);

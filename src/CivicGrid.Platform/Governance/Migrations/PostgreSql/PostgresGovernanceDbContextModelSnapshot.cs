@@ -43,6 +43,12 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("LedgerReceipt")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LogIndex")
+                        .HasColumnType("bigint");
+
                     b.HasKey("ContestId", "ResidentId");
 
                     b.ToTable("governance_ballots", (string)null);
@@ -57,10 +63,20 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
                     b.Property<long>("Amount")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("BallotKind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("approval");
+
                     b.Property<string>("BallotsFile")
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ClosesAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -80,10 +96,16 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
                     b.Property<int>("MinProjects")
                         .HasColumnType("integer");
 
+                    b.Property<string>("OverrideJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Phase")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PointsPerVoter")
+                        .HasColumnType("integer");
 
                     b.Property<string>("RegionId")
                         .IsRequired()
@@ -97,6 +119,10 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
 
                     b.Property<decimal>("ThresholdPercent")
                         .HasPrecision(9, 4)
@@ -113,9 +139,33 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosesAt");
+
                     b.HasIndex("RegionId");
 
                     b.ToTable("governance_budgets", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Platform.Governance.CommentReportEntity", b =>
+                {
+                    b.Property<Guid>("CommentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ResidentId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("CommentId", "ResidentId");
+
+                    b.ToTable("governance_comment_reports", (string)null);
                 });
 
             modelBuilder.Entity("CivicGrid.Platform.Governance.IssueAuditEntity", b =>
@@ -171,6 +221,9 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
+
+                    b.Property<bool>("IsHidden")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("IssueId")
                         .HasColumnType("uuid");
@@ -466,6 +519,9 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("ClosesAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -508,9 +564,20 @@ namespace CivicGrid.Platform.Governance.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosesAt");
+
                     b.HasIndex("RegionId");
 
                     b.ToTable("governance_votes", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Platform.Governance.CommentReportEntity", b =>
+                {
+                    b.HasOne("CivicGrid.Platform.Governance.IssueCommentEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CivicGrid.Platform.Governance.IssueAuditEntity", b =>

@@ -38,6 +38,12 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LedgerReceipt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LogIndex")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("ContestId", "ResidentId");
 
                     b.ToTable("governance_ballots", (string)null);
@@ -52,10 +58,20 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BallotKind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("approval");
+
                     b.Property<string>("BallotsFile")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosesAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -75,10 +91,16 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
                     b.Property<int>("MinProjects")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OverrideJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phase")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("PointsPerVoter")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RegionId")
                         .IsRequired()
@@ -91,6 +113,10 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
                     b.Property<string>("Rule")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(260)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("ThresholdPercent")
@@ -108,9 +134,33 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosesAt");
+
                     b.HasIndex("RegionId");
 
                     b.ToTable("governance_budgets", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Platform.Governance.CommentReportEntity", b =>
+                {
+                    b.Property<Guid>("CommentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResidentId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CommentId", "ResidentId");
+
+                    b.ToTable("governance_comment_reports", (string)null);
                 });
 
             modelBuilder.Entity("CivicGrid.Platform.Governance.IssueAuditEntity", b =>
@@ -164,6 +214,9 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsHidden")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("IssueId")
                         .HasColumnType("TEXT");
@@ -457,6 +510,9 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ClosesAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -499,9 +555,20 @@ namespace CivicGrid.Platform.Governance.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosesAt");
+
                     b.HasIndex("RegionId");
 
                     b.ToTable("governance_votes", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Platform.Governance.CommentReportEntity", b =>
+                {
+                    b.HasOne("CivicGrid.Platform.Governance.IssueCommentEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CivicGrid.Platform.Governance.IssueAuditEntity", b =>
