@@ -125,6 +125,19 @@ public sealed class TelemetryPipelineTests
         }
     }
 
+    private static async Task<bool> ConnectsAsync(IMqttClient client, MqttClientOptions options, CancellationToken ct)
+    {
+        try
+        {
+            var result = await client.ConnectAsync(options, ct);
+            return result.ResultCode == MqttClientConnectResultCode.Success && client.IsConnected;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false; // Refused at CONNECT.
+        }
+    }
+
     [Fact]
     public async Task Mqtt_publishes_are_acknowledged_after_commit_and_refused_with_a_reason()
     {
@@ -167,9 +180,9 @@ public sealed class TelemetryPipelineTests
             await client.DisconnectAsync(cancellationToken: ct);
 
             using var intruder = factory.CreateMqttClient();
-            await Assert.ThrowsAnyAsync<Exception>(() => intruder.ConnectAsync(Options("cgk_not-a-key"), ct));
+            Assert.False(await ConnectsAsync(intruder, Options("cgk_not-a-key"), ct), "an unknown API key was let in");
             using var resident = factory.CreateMqttClient();
-            await Assert.ThrowsAnyAsync<Exception>(() => resident.ConnectAsync(Options(residentKey), ct));
+            Assert.False(await ConnectsAsync(resident, Options(residentKey), ct), "a resident's key was let in");
             Assert.Empty(await host.Store.ReadAsync("w-9", null, null, 10, ct));
         }
     }

@@ -26,6 +26,8 @@ public sealed class WaterCommands : ICommandGroup
         water.Subcommands.Add(WaterOperationsCommands.BuildSources());
         water.Subcommands.Add(WaterOperationsCommands.BuildRestrict());
         water.Subcommands.Add(WaterLeakCommands.Build());
+        water.Subcommands.Add(WaterScenarioCommands.BuildFireFlow());
+        water.Subcommands.Add(WaterScenarioCommands.BuildCriticality());
         return water;
     }
 

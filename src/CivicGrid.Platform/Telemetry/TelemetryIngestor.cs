@@ -83,6 +83,7 @@ public sealed class TelemetryIngestor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dispatching = Task.CompletedTask;
+        List<PendingBatch>? committing = null;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -94,6 +95,7 @@ public sealed class TelemetryIngestor : BackgroundService
                     group.Add(next);
                     count += next.Readings.Count;
                 }
+                committing = group;
                 var all = new List<TelemetryReading>(count);
                 foreach (var batch in group)
                 {
@@ -110,11 +112,13 @@ public sealed class TelemetryIngestor : BackgroundService
                     Interlocked.Add(ref _failed, group.Count);
                     var failure = ex as TelemetryStorageException ?? new TelemetryStorageException("The telemetry batch could not be stored: " + ex.Message, ex);
                     group.ForEach(b => b.Completion.TrySetException(failure));
+                    committing = null;
                     continue;
                 }
                 // One dispatch in flight while the next transaction is written: grains and database work in parallel.
                 await dispatching.ConfigureAwait(false);
                 dispatching = DispatchAndCompleteAsync(group, all, inserted);
+                committing = null;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,6 +128,9 @@ public sealed class TelemetryIngestor : BackgroundService
         finally
         {
             _queue.Writer.TryComplete();
+            // A transaction interrupted by the stop may or may not have committed: its senders are not acknowledged
+            // and send again (a resend of what did commit is a duplicate and changes nothing).
+            committing?.ForEach(b => b.Completion.TrySetException(new TelemetryShutdownException()));
             while (_queue.Reader.TryRead(out var left))
             {
                 left.Completion.TrySetException(new TelemetryShutdownException());

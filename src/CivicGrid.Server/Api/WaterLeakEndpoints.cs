@@ -1,6 +1,6 @@
 using System.Text;
 using CivicGrid.Platform.Decisions;
-using CivicGrid.Platform.Storage;
+using CivicGrid.Platform;
 using CivicGrid.Platform.Water;
 using CivicGrid.Server.Security;
 using CivicGrid.Water.Leaks;
