@@ -165,7 +165,7 @@ public sealed class FederationProcessTests : IDisposable
 
     private static HttpClient Client(NodeSetup node)
     {
-        var client = new HttpClient { BaseAddress = new Uri(node.Url), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = new Uri(node.Url), Timeout = TimeSpan.FromSeconds(120) };
         client.DefaultRequestHeaders.Add("X-Api-Key", node.ApiKey);
         return client;
     }
@@ -324,7 +324,8 @@ public sealed class FederationProcessTests : IDisposable
                 ["CivicGrid:Ledger:Witness:MonitorIntervalMilliseconds"] = "1000",
                 ["CivicGrid:Ledger:Publication:RequiredCosignatures"] = requiredCosignatures.ToString(CultureInfo.InvariantCulture),
                 ["CivicGrid:Ledger:Publication:IntervalMilliseconds"] = "1000",
-                ["CivicGrid:Ledger:Publication:RequestTimeoutMilliseconds"] = "5000",
+                ["CivicGrid:Ledger:Publication:RequestTimeoutMilliseconds"] = "30000",
+                ["CivicGrid:Federation:RequestTimeoutMilliseconds"] = "60000",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Orleans"] = "Error",
             };

@@ -146,7 +146,7 @@ internal sealed class FederationTestNode : IAsyncDisposable
             ["CivicGrid:Federation:Peers:0:Region"] = peerRegion,
             ["CivicGrid:Federation:Peers:0:Url"] = "http://127.0.0.1:" + peerPort.ToString(CultureInfo.InvariantCulture),
             ["CivicGrid:Federation:Peers:0:LogVerifierKey"] = peerKey.Encoded,
-            ["CivicGrid:Federation:RequestTimeoutMilliseconds"] = "5000",
+            ["CivicGrid:Federation:RequestTimeoutMilliseconds"] = "60000",
             ["CivicGrid:Ngsi:PublishDemoCity"] = "false",
         });
         builder.Services.AddCivicGridPlatform(builder.Configuration);
