@@ -70,10 +70,13 @@ public class SupplyCommandTests
         Assert.Equal(2, ftp.ExitCode);
         Assert.Contains("not an http(s) URL", ftp.StdErr + ftp.StdOut, StringComparison.Ordinal);
 
-        // Port 9 (discard) on loopback is closed here: the client reports the failed token request, not a crash.
+        // Port 9 (discard) on loopback is closed here: the client reports the failed request (discovery of the token
+        // endpoint comes first) with the address it tried, not a crash.
         var closed = await CliRunner.RunAsync("supply", "pact", "fetch", "http://127.0.0.1:9", "--client-id", "a", "--client-secret", "b", "--json");
         Assert.Equal(2, closed.ExitCode);
         using var error = JsonDocument.Parse(closed.StdOut);
-        Assert.Contains("auth/token", error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var message = error.RootElement.GetProperty("error").GetString();
+        Assert.Contains("http://127.0.0.1:9/", message, StringComparison.Ordinal);
+        Assert.True(message!.Contains("openid-configuration", StringComparison.Ordinal) || message.Contains("auth/token", StringComparison.Ordinal), message);
     }
 }

@@ -301,8 +301,8 @@ public sealed class FederationProcessTests : IDisposable
             [
                 // artifacts: <artifacts>/bin/CivicGrid.Server.Tests/<config>/ → <artifacts>/bin/CivicGrid.Server/<config>/
                 Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(testDir)!)!, "CivicGrid.Server", configuration, "CivicGrid.Server.dll"),
-                Path.Combine(RepositoryPaths.Root, "src", "CivicGrid.Server", "bin", "Debug", "net10.0", "CivicGrid.Server.dll"),
-                Path.Combine(RepositoryPaths.Root, "src", "CivicGrid.Server", "bin", "Release", "net10.0", "CivicGrid.Server.dll"),
+                // in-tree: tests/…/bin/<Config>/<tfm>/ → src/CivicGrid.Server/bin/<Config>/<tfm>/ (the same build, never a stale one)
+                Path.Combine(RepositoryPaths.Root, "src", "CivicGrid.Server", "bin", Path.GetFileName(Path.GetDirectoryName(testDir)!), configuration, "CivicGrid.Server.dll"),
                 typeof(Program).Assembly.Location,
             ];
             return candidates.FirstOrDefault(c => File.Exists(c) && File.Exists(Path.ChangeExtension(c, ".runtimeconfig.json")))

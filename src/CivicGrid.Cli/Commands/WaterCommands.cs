@@ -31,7 +31,8 @@ public sealed class WaterCommands : ICommandGroup
         return water;
     }
 
-    private static bool TryLoad(ParseResult parse, FileInfo file, out WaterNetwork network, out int exit)
+    /// <summary>Reads an .inp file for a water command; a missing or malformed file becomes the command's error and exit code.</summary>
+    internal static bool TryLoad(ParseResult parse, FileInfo file, out WaterNetwork network, out int exit)
     {
         network = null!;
         exit = CliOutput.Ok;

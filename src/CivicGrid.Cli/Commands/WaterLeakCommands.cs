@@ -23,27 +23,6 @@ public static class WaterLeakCommands
 
     private static Argument<FileInfo> NetworkArgument() => new("network") { Description = "EPANET .inp file" };
 
-    private static bool TryLoad(ParseResult parse, FileInfo file, out WaterNetwork network, out int exit)
-    {
-        network = null!;
-        exit = CliOutput.Ok;
-        if (!file.Exists)
-        {
-            exit = CliOutput.Error(parse, $"{file.FullName}: file not found");
-            return false;
-        }
-        try
-        {
-            network = InpReader.ReadFile(file.FullName);
-            return true;
-        }
-        catch (InpFormatException e)
-        {
-            exit = CliOutput.Error(parse, e.Message);
-            return false;
-        }
-    }
-
     private static Command BuildGenerate()
     {
         var input = NetworkArgument();
@@ -66,7 +45,7 @@ public static class WaterLeakCommands
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryLoad(parse, file, out var network, out var exit))
+            if (!WaterCommands.TryLoad(parse, file, out var network, out var exit))
             {
                 return exit;
             }
@@ -150,7 +129,7 @@ public static class WaterLeakCommands
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryLoad(parse, file, out var network, out var exit))
+            if (!WaterCommands.TryLoad(parse, file, out var network, out var exit))
             {
                 return exit;
             }
@@ -220,7 +199,7 @@ public static class WaterLeakCommands
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryLoad(parse, file, out var network, out var exit))
+            if (!WaterCommands.TryLoad(parse, file, out var network, out var exit))
             {
                 return exit;
             }
@@ -290,7 +269,7 @@ public static class WaterLeakCommands
         cmd.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryLoad(parse, file, out var network, out var exit))
+            if (!WaterCommands.TryLoad(parse, file, out var network, out var exit))
             {
                 return exit;
             }

@@ -26,7 +26,7 @@ public static class WaterScenarioCommands
         cmd.SetAction((parse, ct) =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryRead(parse, file, out var network, out var exit))
+            if (!WaterCommands.TryLoad(parse, file, out var network, out var exit))
             {
                 return Task.FromResult(exit);
             }
@@ -84,7 +84,7 @@ public static class WaterScenarioCommands
         cmd.SetAction((parse, ct) =>
         {
             var file = parse.GetValue(input)!;
-            if (!TryRead(parse, file, out var network, out var exit))
+            if (!WaterCommands.TryLoad(parse, file, out var network, out var exit))
             {
                 return Task.FromResult(exit);
             }
@@ -115,26 +115,5 @@ public static class WaterScenarioCommands
             return Task.FromResult(CliOutput.Ok);
         });
         return cmd;
-    }
-
-    private static bool TryRead(ParseResult parse, FileInfo file, out WaterNetwork network, out int exit)
-    {
-        network = null!;
-        exit = 0;
-        if (!file.Exists)
-        {
-            exit = CliOutput.Error(parse, $"{file.FullName}: file not found");
-            return false;
-        }
-        try
-        {
-            network = InpReader.ReadFile(file.FullName);
-            return true;
-        }
-        catch (InpFormatException e)
-        {
-            exit = CliOutput.Error(parse, e.Message);
-            return false;
-        }
     }
 }
