@@ -18,39 +18,11 @@ public sealed class DecisionLog(PlatformDbContext db, ITransparencyLogs logs, Ti
         {
             throw new InvalidDecisionException($"Region '{request.RegionId}' does not exist.");
         }
-        var record = new DecisionRecord(
-            Guid.NewGuid(),
-            request.Kind,
-            request.RegionId,
-            [.. request.AssetIds],
-            request.Actor,
-            request.Algorithm with { Parameters = new SortedDictionary<string, string>(request.Algorithm.Parameters.ToDictionary(), StringComparer.Ordinal) },
-            request.InputDigest,
-            request.Outcome,
-            request.Reason,
-            TruncateToMilliseconds(time.GetUtcNow()));
+        var record = NewRecord(request, TruncateToMilliseconds(time.GetUtcNow()));
         var canonical = logs.Canonicalize(DecisionJson.ToJson(record));
         var appended = await logs.AppendAsync(record.RegionId, canonical, cancellationToken).ConfigureAwait(false);
         var canonicalText = Encoding.UTF8.GetString(canonical);
-        db.DecisionRecords.Add(new DecisionRecordEntity
-        {
-            Id = record.Id,
-            RegionId = record.RegionId,
-            LogIndex = appended.Index,
-            Kind = DecisionJson.KindName(record.Kind),
-            AssetIdsJson = JsonSerializer.Serialize(record.AssetIds),
-            ActorKind = record.Actor.Kind,
-            OperatorId = record.Actor.OperatorId,
-            Algorithm = record.Algorithm.Name,
-            AlgorithmVersion = record.Algorithm.Version,
-            ParametersJson = JsonSerializer.Serialize(record.Algorithm.Parameters),
-            InputDigest = record.InputDigest,
-            Outcome = record.Outcome,
-            Reason = record.Reason,
-            DecidedAt = record.DecidedAt,
-            CanonicalJson = canonicalText,
-            Receipt = appended.Receipt,
-        });
+        db.DecisionRecords.Add(ToEntity(record, appended, canonicalText));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new DecisionReceipt(record, appended.Index, canonicalText, appended.Receipt);
     }
@@ -79,17 +51,7 @@ public sealed class DecisionLog(PlatformDbContext db, ITransparencyLogs logs, Ti
             }
         }
         var stamped = TruncateToMilliseconds(time.GetUtcNow());
-        var records = requests.Select(request => new DecisionRecord(
-            Guid.NewGuid(),
-            request.Kind,
-            request.RegionId,
-            [.. request.AssetIds],
-            request.Actor,
-            request.Algorithm with { Parameters = new SortedDictionary<string, string>(request.Algorithm.Parameters.ToDictionary(), StringComparer.Ordinal) },
-            request.InputDigest,
-            request.Outcome,
-            request.Reason,
-            stamped)).ToList();
+        var records = requests.Select(request => NewRecord(request, stamped)).ToList();
         var canonical = records.Select(r => logs.Canonicalize(DecisionJson.ToJson(r))).ToList();
         var pending = new List<Task<TransparencyLogAppend>>(records.Count);
         for (var i = 0; i < records.Count; i++)
@@ -102,30 +64,44 @@ public sealed class DecisionLog(PlatformDbContext db, ITransparencyLogs logs, Ti
         {
             var record = records[i];
             var canonicalText = Encoding.UTF8.GetString(canonical[i]);
-            db.DecisionRecords.Add(new DecisionRecordEntity
-            {
-                Id = record.Id,
-                RegionId = record.RegionId,
-                LogIndex = appended[i].Index,
-                Kind = DecisionJson.KindName(record.Kind),
-                AssetIdsJson = JsonSerializer.Serialize(record.AssetIds),
-                ActorKind = record.Actor.Kind,
-                OperatorId = record.Actor.OperatorId,
-                Algorithm = record.Algorithm.Name,
-                AlgorithmVersion = record.Algorithm.Version,
-                ParametersJson = JsonSerializer.Serialize(record.Algorithm.Parameters),
-                InputDigest = record.InputDigest,
-                Outcome = record.Outcome,
-                Reason = record.Reason,
-                DecidedAt = record.DecidedAt,
-                CanonicalJson = canonicalText,
-                Receipt = appended[i].Receipt,
-            });
+            db.DecisionRecords.Add(ToEntity(record, appended[i], canonicalText));
             receipts.Add(new DecisionReceipt(record, appended[i].Index, canonicalText, appended[i].Receipt));
         }
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return receipts;
     }
+
+    private static DecisionRecord NewRecord(DecisionRequest request, DateTimeOffset decidedAt) => new(
+        Guid.NewGuid(),
+        request.Kind,
+        request.RegionId,
+        [.. request.AssetIds],
+        request.Actor,
+        request.Algorithm with { Parameters = new SortedDictionary<string, string>(request.Algorithm.Parameters.ToDictionary(), StringComparer.Ordinal) },
+        request.InputDigest,
+        request.Outcome,
+        request.Reason,
+        decidedAt);
+
+    private static DecisionRecordEntity ToEntity(DecisionRecord record, TransparencyLogAppend appended, string canonicalText) => new()
+    {
+        Id = record.Id,
+        RegionId = record.RegionId,
+        LogIndex = appended.Index,
+        Kind = DecisionJson.KindName(record.Kind),
+        AssetIdsJson = JsonSerializer.Serialize(record.AssetIds),
+        ActorKind = record.Actor.Kind,
+        OperatorId = record.Actor.OperatorId,
+        Algorithm = record.Algorithm.Name,
+        AlgorithmVersion = record.Algorithm.Version,
+        ParametersJson = JsonSerializer.Serialize(record.Algorithm.Parameters),
+        InputDigest = record.InputDigest,
+        Outcome = record.Outcome,
+        Reason = record.Reason,
+        DecidedAt = record.DecidedAt,
+        CanonicalJson = canonicalText,
+        Receipt = appended.Receipt,
+    };
 
     public async Task<DecisionReceipt?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
