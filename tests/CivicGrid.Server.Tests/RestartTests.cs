@@ -40,7 +40,8 @@ public sealed class RestartTests
             using var client = first.CreateApiClient(op.ApiKey);
             var created = await (await client.PostJsonAtAsync("/api/decisions", ServerScenarios.Decision(regions[0], "kept across restarts"))).JsonAsync();
             decisionId = created.GetProperty("id").GetString()!;
-            statusBefore = await CountsAsync(client);
+            // Background work (the demo supply chain's seed) appends decisions after start-up: count once it is done.
+            statusBefore = await SettledCountsAsync(client);
         }
 
         await using var second = new CivicGridServerFactory(folder.Path, postgres);
@@ -51,7 +52,23 @@ public sealed class RestartTests
         Assert.Equal("kept across restarts", decision.GetProperty("reason").GetString());
         Assert.Equal(op.Id, decision.GetProperty("operatorId").GetString());
         // The demo city is not seeded a second time.
-        Assert.Equal(statusBefore, await CountsAsync(again));
+        Assert.Equal(statusBefore, await SettledCountsAsync(again));
+    }
+
+    private static async Task<string> SettledCountsAsync(HttpClient client)
+    {
+        var previous = await CountsAsync(client);
+        for (var i = 0; i < 60; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            var current = await CountsAsync(client);
+            if (current == previous)
+            {
+                return current;
+            }
+            previous = current;
+        }
+        return previous;
     }
 
     private static async Task<string> CountsAsync(HttpClient client)
