@@ -99,6 +99,9 @@ public sealed class CivicGridBrowserFixture : IAsyncLifetime
         }
         await StartServerAsync();
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        // CI runs the test assemblies side by side on two cores: a circuit can take well over Playwright's five-second
+        // default to connect, so assertions wait up to 30 s (they still return as soon as the condition holds).
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
