@@ -51,13 +51,14 @@ internal sealed class BatchGenerator(int devices, int readingsPerDevice, int bat
 /// <summary>What one measured run observed.</summary>
 internal sealed record LoadResult(double Seconds, long Readings, long Batches, long Refused, long Errors, IReadOnlyList<double> LatenciesMs, string? FirstError)
 {
-    public object ToReport(LoadTestSettings settings, long peakServerBytes)
+    public object ToReport(LoadTestSettings settings, IReadOnlyList<long> peakServerBytes)
     {
         var sorted = LatenciesMs.Order().ToArray();
         double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
         return new
         {
             storage = settings.Postgres is null ? "sqlite" : "postgresql",
+            silos = settings.Silos,
             seconds = Math.Round(Seconds, 1),
             senders = settings.Concurrency,
             batch_readings = settings.BatchReadings,
@@ -71,16 +72,20 @@ internal sealed record LoadResult(double Seconds, long Readings, long Batches, l
             refused_busy_503 = Refused,
             errors = Errors,
             first_error = FirstError,
-            server_peak_resident_mib = Math.Round(peakServerBytes / 1048576.0, 1),
+            server_peak_resident_mib = Math.Round(peakServerBytes.Sum() / 1048576.0, 1),
+            silo_peak_resident_mib = peakServerBytes.Select(b => Math.Round(b / 1048576.0, 1)).ToArray(),
         };
     }
 }
 
-/// <summary>Several senders posting batches back to back for a fixed time; a 503 waits Retry-After and resends.</summary>
-internal sealed class LoadRun(HttpClient http, BatchGenerator generator, int senders)
+/// <summary>
+/// Several senders posting batches back to back for a fixed time; a 503 waits Retry-After and resends. With several
+/// servers (silos of one cluster) each batch goes to the next server in turn, as a round-robin load balancer sends it.
+/// </summary>
+internal sealed class LoadRun(IReadOnlyList<HttpClient> servers, BatchGenerator generator, int senders)
 {
     private readonly List<double> _latencies = [];
-    private long _readings, _batches, _refused, _errors;
+    private long _readings, _batches, _refused, _errors, _sent;
     private string? _firstError;
 
     public async Task<LoadResult> RunAsync(TimeSpan duration)
@@ -104,6 +109,7 @@ internal sealed class LoadRun(HttpClient http, BatchGenerator generator, int sen
                 HttpResponseMessage response;
                 try
                 {
+                    var http = servers[(int)((Interlocked.Increment(ref _sent) & long.MaxValue) % servers.Count)];
                     response = await http.PostAsync(new Uri("/api/telemetry/batch", UriKind.Relative), content);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

@@ -34,36 +34,58 @@ internal static class LoadTestProgram
             return 2;
         }
         var dataDirectory = settings.DataDirectory ?? Directory.CreateTempSubdirectory("civicgrid-load-").FullName;
-        Console.Error.WriteLine($"[load] data in {dataDirectory}; storage {(settings.Postgres is null ? "SQLite" : "PostgreSQL")}");
+        Console.Error.WriteLine($"[load] data in {dataDirectory}; storage {(settings.Postgres is null ? "SQLite" : "PostgreSQL")}; {settings.Silos} silo(s)");
         var apiKey = await ProvisionAsync(settings, dataDirectory);
 
-        using var server = StartServer(settings, dataDirectory);
+        var silos = new List<SiloProcess>();
+        var clients = new List<HttpClient>();
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+            // The first silo creates the Orleans tables; the others join the cluster it started.
+            var clusterId = "civicgrid-load-" + Guid.NewGuid().ToString("N")[..8];
+            for (var i = 0; i < settings.Silos; i++)
             {
-                BaseAddress = new Uri($"http://127.0.0.1:{settings.Port.ToString(CultureInfo.InvariantCulture)}"),
-                Timeout = TimeSpan.FromSeconds(100),
-            };
-            await WaitForHealthAsync(http, server);
-            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+                var silo = SiloProcess.Start(settings, dataDirectory, i, clusterId);
+                silos.Add(silo);
+                var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+                {
+                    BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort.ToString(CultureInfo.InvariantCulture)}"),
+                    Timeout = TimeSpan.FromSeconds(100),
+                };
+                clients.Add(http);
+                if (i == 0)
+                {
+                    await WaitForHealthAsync(http, silo.Process);
+                }
+            }
+            foreach (var (http, silo) in clients.Zip(silos).Skip(1))
+            {
+                await WaitForHealthAsync(http, silo.Process);
+            }
+            foreach (var http in clients)
+            {
+                http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+            }
 
             var generator = new BatchGenerator(settings.Devices, settings.ReadingsPerDevice, settings.BatchReadings);
             Console.Error.WriteLine($"[load] warm-up {settings.WarmupSeconds} s, then {settings.Seconds} s with {settings.Concurrency} senders, batches of {settings.BatchReadings}");
-            await new LoadRun(http, generator, settings.Concurrency).RunAsync(TimeSpan.FromSeconds(settings.WarmupSeconds));
-            var run = new LoadRun(http, generator, settings.Concurrency);
-            var peakBefore = PeakResidentBytes(server);
+            await new LoadRun(clients, generator, settings.Concurrency).RunAsync(TimeSpan.FromSeconds(settings.WarmupSeconds));
+            var run = new LoadRun(clients, generator, settings.Concurrency);
+            var peakBefore = silos.Select(s => PeakResidentBytes(s.Process)).ToList();
             var result = await run.RunAsync(TimeSpan.FromSeconds(settings.Seconds));
-            var report = result.ToReport(settings, Math.Max(peakBefore, PeakResidentBytes(server)));
-            Console.WriteLine(JsonSerializer.Serialize(report, ReportJson.Options));
+            var peaks = silos.Select((s, i) => Math.Max(peakBefore[i], PeakResidentBytes(s.Process))).ToList();
+            Console.WriteLine(JsonSerializer.Serialize(result.ToReport(settings, peaks), ReportJson.Options));
             return result.Errors == 0 ? 0 : 1;
         }
         finally
         {
-            if (!server.HasExited)
+            foreach (var http in clients)
             {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
+                http.Dispose();
+            }
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
             }
         }
     }
@@ -113,17 +135,46 @@ internal static class LoadTestProgram
         return values;
     }
 
-    private static Process StartServer(LoadTestSettings settings, string dataDirectory)
+    /// <summary>One server process; with several, each is a silo of one ADO.NET cluster with its own data folder and ports.</summary>
+    private sealed class SiloProcess(Process process, int httpPort) : IAsyncDisposable
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(settings.ServerDll)! };
-        start.ArgumentList.Add(settings.ServerDll);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{settings.Port.ToString(CultureInfo.InvariantCulture)}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in ServerSettings(settings, dataDirectory))
+        public Process Process { get; } = process;
+
+        public int HttpPort { get; } = httpPort;
+
+        public static SiloProcess Start(LoadTestSettings settings, string dataDirectory, int index, string clusterId)
         {
-            start.Environment[key] = value;
+            var httpPort = index == 0 ? settings.Port : FreeTcpPort();
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(settings.ServerDll)! };
+            start.ArgumentList.Add(settings.ServerDll);
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            foreach (var (key, value) in ServerSettings(settings, dataDirectory))
+            {
+                start.Environment[key] = value;
+            }
+            if (settings.Silos > 1)
+            {
+                var siloData = Path.Combine(dataDirectory, "silo-" + index.ToString(CultureInfo.InvariantCulture));
+                start.Environment["CivicGrid__DataDirectory"] = siloData;
+                start.Environment["CivicGrid__DataProtection__KeysDirectory"] = Path.Combine(dataDirectory, "keys");
+                start.Environment["CivicGrid__Orleans__Clustering"] = "AdoNet";
+                start.Environment["CivicGrid__Orleans__ClusterId"] = clusterId;
+                start.Environment["CivicGrid__Orleans__AdvertisedAddress"] = "127.0.0.1";
+            }
+            var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + settings.ServerDll);
+            return new SiloProcess(process, httpPort);
         }
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start " + settings.ServerDll);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                await Process.WaitForExitAsync();
+            }
+            Process.Dispose();
+        }
     }
 
     private static async Task WaitForHealthAsync(HttpClient http, Process server)

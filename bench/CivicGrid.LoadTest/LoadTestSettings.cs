@@ -14,8 +14,10 @@ internal sealed class LoadTestSettings
           --batch N          readings per HTTP batch (default 1000)
           --concurrency N    concurrent senders (default 8)
           --postgres CS      use PostgreSQL at this connection string instead of SQLite
+          --silos N          server processes forming one Orleans cluster (ADO.NET membership; N > 1 needs
+                             --postgres); batches are spread round-robin over their HTTP endpoints (default 1)
           --data DIR         data directory (default: a new temporary folder)
-          --port N           HTTP port of the server (default: a free port)
+          --port N           HTTP port of the (first) server (default: a free port)
         """;
 
     public required string ServerDll { get; init; }
@@ -33,6 +35,9 @@ internal sealed class LoadTestSettings
     public int Concurrency { get; init; } = 8;
 
     public string? Postgres { get; init; }
+
+    /// <summary>How many server processes (silos of one cluster) receive the load.</summary>
+    public int Silos { get; init; } = 1;
 
     public string? DataDirectory { get; init; }
 
@@ -64,7 +69,7 @@ internal sealed class LoadTestSettings
         {
             throw new ArgumentException($"--server: {server} does not exist (build src/CivicGrid.Server first)");
         }
-        var known = new HashSet<string> { "server", "seconds", "warmup", "devices", "per-device", "batch", "concurrency", "postgres", "data", "port" };
+        var known = new HashSet<string> { "server", "seconds", "warmup", "devices", "per-device", "batch", "concurrency", "postgres", "silos", "data", "port" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"unknown option --{unknown}");
@@ -79,9 +84,14 @@ internal sealed class LoadTestSettings
             BatchReadings = Int("batch", 1000, 1),
             Concurrency = Int("concurrency", 8, 1),
             Postgres = values.GetValueOrDefault("postgres"),
+            Silos = Int("silos", 1, 1),
             DataDirectory = values.GetValueOrDefault("data"),
             Port = Int("port", 0, 0) is var port and > 0 ? port : LoadTestProgram.FreeTcpPort(),
         };
+        if (settings.Silos > 1 && settings.Postgres is null)
+        {
+            throw new ArgumentException("--silos above 1 needs --postgres: the silos share membership, grain state and readings in PostgreSQL");
+        }
         return settings.BatchReadings % settings.ReadingsPerDevice != 0 || settings.BatchReadings / settings.ReadingsPerDevice > settings.Devices
             ? throw new ArgumentException("--batch must be a multiple of --per-device and cover at most --devices meters")
             : settings;

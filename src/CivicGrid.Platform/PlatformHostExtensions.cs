@@ -61,17 +61,7 @@ public static class PlatformHostExtensions
 
             if (options.Clustering == OrleansClustering.AdoNet)
             {
-                silo.Configure<ClusterOptions>(c =>
-                {
-                    c.ClusterId = options.ClusterId;
-                    c.ServiceId = options.ServiceId;
-                });
-                silo.ConfigureEndpoints(siloPort, gatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.EffectiveConnectionString;
-                });
+                silo.UseCivicGridAdoNetClustering(builder.Configuration, options, siloPort, gatewayPort);
             }
             else
             {

@@ -42,4 +42,49 @@ public sealed class EnergyVppPageTests(CivicGridBrowserFixture server) : IClassF
         await Assertions.Expect(page.Locator("#vpp-portfolio-heading")).ToHaveTextAsync("Portfolio of " + name);
         await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
     }
+
+    [Fact]
+    public async Task Operator_issues_a_demand_response_event_and_settles_it_with_receipts_on_the_energy_page()
+    {
+        var admin = await server.NewSignedInPageAsync();
+        var regions = (await (await admin.APIRequest.GetAsync(server.Url("api/regions"))).JsonAsync())!.Value.EnumerateArray()
+            .Select(r => r.GetProperty("id").GetString()!).ToArray();
+        var userName = "dr-ops-" + Guid.NewGuid().ToString("N")[..6];
+        const string password = "Demand-response-1!";
+        var created = await admin.APIRequest.PostAsync(server.Url("api/accounts"), new APIRequestContextOptions
+        {
+            DataObject = new { userName, password, roles = new[] { "operator" }, regions },
+        });
+        Assert.True(created.Ok, await created.TextAsync());
+
+        var page = await server.NewPageAsync();
+        await server.SignInAsync(page, userName, password);
+        await page.GotoAsync(server.Url("energy"));
+        await Assertions.Expect(page.GetByTestId("vpp")).ToHaveAttributeAsync("data-interactive", "true");
+        await Assertions.Expect(page.GetByTestId("vpp-dr")).ToBeVisibleAsync();
+        var before = await page.GetByTestId("vpp-dr-event").CountAsync();
+
+        await page.GetByTestId("vpp-dr-kw").FillAsync("6");
+        await page.GetByTestId("vpp-dr-intervals").FillAsync("4");
+        await page.GetByTestId("vpp-dr-price").FillAsync("0.5");
+        await page.GetByTestId("vpp-dr-issue").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("vpp-dr-event")).ToHaveCountAsync(before + 1, new() { Timeout = 60_000 });
+        var row = page.GetByTestId("vpp-dr-event").First;
+        await Assertions.Expect(row.GetByTestId("vpp-dr-status")).ToHaveTextAsync("active");
+        Assert.True(long.Parse(await row.GetByTestId("vpp-dr-log-index").InnerTextAsync(), CultureInfo.InvariantCulture) >= 0);
+        var instructed = double.Parse(await row.GetByTestId("vpp-dr-instructed").InnerTextAsync(), CultureInfo.InvariantCulture);
+        Assert.InRange(instructed, 0.01, 6.0);
+        await Assertions.Expect(page.GetByTestId("vpp-dr-event-receipt")).ToHaveCountAsync(1);
+
+        await row.GetByTestId("vpp-dr-settle").ClickAsync();
+        await Assertions.Expect(row.GetByTestId("vpp-dr-status")).ToHaveTextAsync("settled", new() { Timeout = 60_000 });
+        var delivered = double.Parse(await row.GetByTestId("vpp-dr-delivered").InnerTextAsync(), CultureInfo.InvariantCulture);
+        var shortfall = double.Parse(await row.GetByTestId("vpp-dr-shortfall").InnerTextAsync(), CultureInfo.InvariantCulture);
+        var paid = double.Parse(await row.GetByTestId("vpp-dr-paid").InnerTextAsync(), CultureInfo.InvariantCulture);
+        Assert.True(shortfall >= 0);
+        // Paid = delivered kWh × 0.5 EUR/kWh (the page rounds kWh to 3 and EUR to 4 decimals).
+        Assert.Equal(delivered * 0.5, paid, 0.001);
+        await Assertions.Expect(page.GetByTestId("vpp-dr-settlement-receipt")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+    }
 }

@@ -185,4 +185,104 @@ public class SparseLuTests
         lu.Solve(x);
         Assert.Equal([3.0, 2.0, 2.0], x.Select(v => Math.Round(v, 12)));
     }
+
+    // A 2-D grid with a 2×2 block per node (like a polar power-flow Jacobian): structurally symmetric, unsymmetric values.
+    private static CompressedColumnMatrix BlockGrid(int side, int seed)
+    {
+        var rng = new Random(seed);
+        var rows = new List<int>();
+        var cols = new List<int>();
+        var vals = new List<double>();
+        void Block(int i, int j, double scale)
+        {
+            for (var a = 0; a < 2; a++)
+            {
+                for (var b = 0; b < 2; b++)
+                {
+                    rows.Add((2 * i) + a);
+                    cols.Add((2 * j) + b);
+                    vals.Add(scale * (a == b ? 1.0 : 0.3) * (0.5 + rng.NextDouble()));
+                }
+            }
+        }
+        for (var r = 0; r < side; r++)
+        {
+            for (var c = 0; c < side; c++)
+            {
+                var k = (r * side) + c;
+                Block(k, k, 8.0);
+                if (c + 1 < side)
+                {
+                    Block(k, k + 1, -1.0);
+                    Block(k + 1, k, -1.0);
+                }
+                if (r + 1 < side)
+                {
+                    Block(k, k + side, -1.0);
+                    Block(k + side, k, -1.0);
+                }
+            }
+        }
+        var n = 2 * side * side;
+        return CompressedColumnMatrix.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), vals.ToArray());
+    }
+
+    [Fact]
+    public void Factorize_StructurallySymmetricMatrix_KeepsDiagonalPivotsWithTheSymmetricFill()
+    {
+        var a = BlockGrid(9, 5);
+        var n = a.ColumnCount;
+        var order = SparseLu.FillReducingOrder(a);
+        var lu = SparseLu.Factorize(a, order);
+        // With diagonal pivots L and U have the pattern of the Cholesky factor of the same order (and its transpose).
+        var cholesky = new CivicGrid.Numerics.Cholesky.SparseCholesky(a, order);
+        Assert.Equal((2 * cholesky.FactorNonZeroCount) - n, lu.FactorNonZeroCount);
+        var expected = Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray();
+        var b = new double[n];
+        a.Multiply(expected, b);
+        lu.Solve(b);
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(expected[i], b[i], 1e-10);
+        }
+    }
+
+    [Fact]
+    public void Factorize_WhenADiagonalPivotVanishesAfterElimination_PivotsOffTheDiagonal()
+    {
+        // The (1,1) entry is 1 but becomes 0 once column 0 is eliminated: the pivot-free first pass must give way.
+        var dense = new double[,] { { 1, 1, 0 }, { 1, 1, 1 }, { 0, 1, 1 } };
+        var a = CompressedColumnMatrix.FromDense(dense);
+        var lu = SparseLu.Factorize(a, [0, 1, 2]);
+        var x = new double[] { 2, 3, 2 }; // A·(1, 1, 1)
+        lu.Solve(x);
+        Assert.Equal([1.0, 1.0, 1.0], x.Select(v => Math.Round(v, 12)));
+    }
+
+    [Fact]
+    public void Factorize_UnsymmetricPattern_MatchesTheResidualOfPivotedElimination()
+    {
+        // An upper-Hessenberg-like pattern: the symmetrised pattern is a superset, its extra entries stay zero.
+        const int n = 40;
+        var rng = new Random(9);
+        var dense = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            dense[i, i] = 5 + rng.NextDouble();
+            if (i + 1 < n)
+            {
+                dense[i, i + 1] = rng.NextDouble();
+            }
+            if (i + 3 < n)
+            {
+                dense[i, i + 3] = -rng.NextDouble();
+            }
+        }
+        var a = CompressedColumnMatrix.FromDense(dense);
+        var lu = SparseLu.Factorize(a);
+        var b = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+        var x = (double[])b.Clone();
+        lu.Solve(x);
+        Assert.True(Residual(a, x, b) < 1e-10, "residual too large");
+    }
 }

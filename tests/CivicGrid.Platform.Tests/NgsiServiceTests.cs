@@ -5,28 +5,75 @@ using CivicGrid.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace CivicGrid.Platform.Tests;
 
 /// <summary>The NGSI-LD broker on SQLite: entities, queries with pagination, updates, batches, temporal instances, subscriptions.</summary>
-public sealed class NgsiServiceTests : IAsyncLifetime
+public sealed class NgsiServiceTests : NgsiServiceContract
+{
+    protected override Task<IDictionary<string, string?>> StorageSettingsAsync() =>
+        Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+}
+
+/// <summary>
+/// The same NGSI-LD behaviour on a real PostgreSQL database (the production store): skips without
+/// <c>CIVICGRID_TEST_POSTGRES</c> locally, fails without it in CI.
+/// </summary>
+public sealed class NgsiServicePostgresTests : NgsiServiceContract
+{
+    private PostgresTestDatabase? _database;
+
+    protected override async Task<IDictionary<string, string?>> StorageSettingsAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync(NpgsqlFactory.Instance, Ct);
+        return new Dictionary<string, string?>
+        {
+            ["CivicGrid:Storage:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:CivicGrid"] = _database.ConnectionString,
+        };
+    }
+
+    protected override async ValueTask DisposeStorageAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>What the NGSI-LD broker does whatever database holds it; each storage flavour derives one test class.</summary>
+public abstract class NgsiServiceContract : IAsyncLifetime
 {
     private readonly TempFolder _folder = RepositoryPaths.CreateTempFolder();
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 21, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
+    private ServiceProvider? _services;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private NgsiLdService Ngsi => _services.GetRequiredService<NgsiLdService>();
+    private ServiceProvider Services => _services ?? throw new InvalidOperationException("not initialised");
+
+    private NgsiLdService Ngsi => Services.GetRequiredService<NgsiLdService>();
+
+    /// <summary>Storage settings of the flavour (empty: the SQLite default in a temporary data directory).</summary>
+    protected abstract Task<IDictionary<string, string?>> StorageSettingsAsync();
+
+    protected virtual ValueTask DisposeStorageAsync() => ValueTask.CompletedTask;
 
     public async ValueTask InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["CivicGrid:DataDirectory"] = Path.Combine(_folder.Path, "data"),
             ["CivicGrid:DemoCity:Enabled"] = "true",
-        }).Build();
+        };
+        foreach (var (key, value) in await StorageSettingsAsync())
+        {
+            settings[key] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
@@ -39,8 +86,14 @@ public sealed class NgsiServiceTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await _services.DisposeAsync();
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+        await DisposeStorageAsync();
         _folder.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static JsonObject Junction(string id, double elevation, double lon, double lat) => new()
@@ -162,7 +215,7 @@ public sealed class NgsiServiceTests : IAsyncLifetime
     [Fact]
     public async Task Subscriptions_notify_on_watched_changes_matching_q_and_respect_throttling()
     {
-        var matcher = _services.GetRequiredService<NgsiSubscriptionMatcher>();
+        var matcher = Services.GetRequiredService<NgsiSubscriptionMatcher>();
         var subscription = await Ngsi.CreateSubscriptionAsync(JsonNode.Parse("""
             { "type": "Subscription", "entities": [ { "type": "Junction" } ], "watchedAttributes": ["pressure"],
               "q": "pressure<20", "throttling": 60,
@@ -212,9 +265,9 @@ public sealed class NgsiServiceTests : IAsyncLifetime
     [Fact]
     public async Task Demo_city_is_published_as_smart_data_models_that_pass_the_schema_checks()
     {
-        var publication = ActivatorUtilities.CreateInstance<NgsiDemoCityPublication>(_services);
+        var publication = ActivatorUtilities.CreateInstance<NgsiDemoCityPublication>(Services);
         var count = await publication.PublishAsync(Ct);
-        await using var platform = await _services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(Ct);
+        await using var platform = await Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(Ct);
         var assets = await platform.Assets.CountAsync(a => a.Kind != AssetKind.RoadLink && a.Kind != AssetKind.RoadNode && a.Kind != AssetKind.Intersection, Ct);
         Assert.Equal(assets, count);
         Assert.Equal(0, await publication.PublishAsync(Ct));

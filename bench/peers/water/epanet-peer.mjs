@@ -7,6 +7,11 @@
 //   node epanet-peer.mjs qbench NET.inp [REPEATS]   CPU time of hydraulics + water quality (solveH + solveQ)
 //   node epanet-peer.mjs bench NET.inp [REPEATS]    CPU time of a full extended-period run (open excluded),
 //                                                   minimum of REPEATS; JSON on stdout
+//   node epanet-peer.mjs trace NET.inp              one line per hydraulic step: time, trials, tank heads and the
+//                                                   links whose status changed (file units), to find where two
+//                                                   engines' runs part
+//   node epanet-peer.mjs energy NET.inp             EPANET's pump energy report (ENsaveH + ENreport with
+//                                                   ENERGY YES) parsed into JSON, one object per pump + demand charge
 //
 // Generated references are written wherever the caller says (tests use a temp folder); none are committed.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -118,6 +123,51 @@ if (mode === "series") {
   }
   model.close();
   console.log(JSON.stringify({ file: basename(inp), nodes, ...summary, cpu_ms_min: Math.min(...times), cpu_ms_all: times, peak_rss_mb: process.memoryUsage().rss / 1048576 }));
+} else if (mode === "trace") {
+  const model = open();
+  const nodes = model.getCount(CountType.NodeCount);
+  const links = model.getCount(CountType.LinkCount);
+  const tanks = [];
+  for (let i = 1; i <= nodes; i++) if (model.getNodeType(i) !== 0) tanks.push(i);
+  let last = null;
+  run(model, (t) => {
+    const heads = tanks.map((i) => model.getNodeId(i) + "=" + model.getNodeValue(i, NodeProperty.Head).toFixed(6));
+    const status = [];
+    for (let k = 1; k <= links; k++) status.push(model.getLinkValue(k, LinkProperty.Status));
+    const changed = [];
+    for (let k = 0; k < links; k++) if (!last || last[k] !== status[k]) changed.push(model.getLinkId(k + 1) + ":" + status[k]);
+    last = status;
+    console.log([t, model.getStatistic(AnalysisStatistic.Iterations), heads.join(" "), last && changed.length < 50 ? changed.join(" ") : "(" + changed.length + " set)"].join(" | "));
+  });
+  model.close();
+} else if (mode === "energy") {
+  const model = open();
+  model.setReport("ENERGY YES");
+  model.solveH();
+  model.saveH();
+  model.report();
+  model.close();
+  const text = ws.readFile("net.rpt");
+  // The energy table: one row per pump with % utilisation, average efficiency, kWh per unit volume, average kW,
+  // peak kW and cost per day; then "Demand Charge" and "Total Cost".
+  const pumps = [];
+  let demandCharge = null;
+  let totalCost = null;
+  let inTable = false;
+  for (const line of text.split("\n")) {
+    if (/Energy Usage:/.test(line)) inTable = true;
+    if (!inTable) continue;
+    const charge = line.match(/Demand Charge:\s+([-0-9.eE+]+)/);
+    if (charge) { demandCharge = Number(charge[1]); continue; }
+    const total = line.match(/Total Cost:\s+([-0-9.eE+]+)/);
+    if (total) { totalCost = Number(total[1]); inTable = false; continue; }
+    const cells = line.trim().split(/\s+/);
+    if (cells.length === 7 && cells.slice(1).every((c) => !Number.isNaN(Number(c)))) {
+      const [id, utilisation, efficiency, kwhPerVolume, averageKw, peakKw, costPerDay] = cells;
+      pumps.push({ id, utilisation: Number(utilisation), efficiency: Number(efficiency), kwhPerVolume: Number(kwhPerVolume), averageKw: Number(averageKw), peakKw: Number(peakKw), costPerDay: Number(costPerDay) });
+    }
+  }
+  console.log(JSON.stringify({ file: basename(inp), pumps, demandCharge, totalCost }));
 } else {
   console.error("unknown mode " + mode);
   process.exit(2);

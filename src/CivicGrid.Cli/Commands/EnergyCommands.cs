@@ -20,6 +20,7 @@ public sealed class EnergyCommands : ICommandGroup
         energy.Subcommands.Add(BuildDcOpf());
         EnergyVppCommands.Build().ToList().ForEach(energy.Subcommands.Add);
         EnergyMarketCommands.Build().ToList().ForEach(energy.Subcommands.Add);
+        energy.Subcommands.Add(EnergyDrCommands.Build());
         return energy;
     }
 

@@ -271,6 +271,7 @@ public sealed class WaterCommands : ICommandGroup
                     maxQ[k] = Math.Max(maxQ[k], Math.Abs(sim.FlowFileUnits(k)));
                 }
             });
+            var energy = sim.EnergyReport();
             var lowest = Enumerable.Range(0, net.JunctionCount).OrderBy(n => minP[n]).Take(Math.Max(0, parse.GetValue(top)))
                 .Select(n => new { Node = net.NodeIdList[n], MinPressure = minP[n], MaxPressure = maxP[n] }).ToArray();
             var report = new
@@ -293,6 +294,7 @@ public sealed class WaterCommands : ICommandGroup
                 Converged = steps.All(s => s.Converged),
                 LowestPressures = lowest,
                 Warnings = sim.Warnings.GroupBy(w => w.Code).Select(g => new { Code = g.Key, Count = g.Count(), First = g.First().Message }).ToArray(),
+                Energy = energy,
             };
             if (parse.GetValue(CliOutput.Json))
             {
@@ -312,6 +314,17 @@ public sealed class WaterCommands : ICommandGroup
                 p.AddRow(Markup.Escape(row.Node), row.MinPressure.ToString("F2", CultureInfo.InvariantCulture), row.MaxPressure.ToString("F2", CultureInfo.InvariantCulture));
             }
             console.Write(p);
+            if (energy.Pumps.Count > 0)
+            {
+                static string F(double x) => x.ToString("F2", CultureInfo.InvariantCulture);
+                var e = new Table().AddColumns("pump", "util. %", "eff. %", $"kWh/{energy.VolumeUnit}", "avg kW", "peak kW", "cost/day");
+                foreach (var pump in energy.Pumps)
+                {
+                    e.AddRow(Markup.Escape(pump.PumpId), F(pump.UtilizationPercent), F(pump.AverageEfficiencyPercent), F(pump.KilowattHoursPerVolume), F(pump.AverageKilowatts), F(pump.PeakKilowatts), F(pump.CostPerDay));
+                }
+                e.Caption($"demand charge {F(energy.DemandCharge)} · total cost/day {F(energy.TotalCostPerDay)}");
+                console.Write(e);
+            }
             foreach (var w in report.Warnings)
             {
                 console.MarkupLineInterpolated($"[yellow]warning {w.Code}[/] ×{w.Count}: {w.First}");

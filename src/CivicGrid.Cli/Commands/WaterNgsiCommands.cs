@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CivicGrid.Water.Fiware;
 using CivicGrid.Water.Inp;
 using CivicGrid.Water.Model;
 using Spectre.Console;
@@ -11,7 +12,8 @@ namespace CivicGrid.Cli.Commands;
 /// <summary>
 /// <c>civicgrid water export-ngsi NET.inp</c>: an EPANET network as NGSI-LD entities of the FIWARE Smart Data Models
 /// dataModel.WaterDistributionManagementEPANET (Junction, Reservoir, Tank, Pipe, Pump, Valve), checked against the
-/// models' property names and types before it is written.
+/// models' property names and types (<see cref="SmartDataModels"/>, the catalogue the platform's broker uses too)
+/// before it is written.
 /// </summary>
 public static class WaterNgsiCommands
 {
@@ -70,7 +72,7 @@ public static class WaterNgsiCommands
             }
             var networkName = parse.GetValue(name) ?? Path.GetFileNameWithoutExtension(file.Name);
             var entities = WaterNgsiExport.Map(network, networkName, placement);
-            var problems = entities.SelectMany(WaterSmartDataModels.Check).ToList();
+            var problems = entities.SelectMany(SmartDataModels.Check).ToList();
             if (problems.Count > 0)
             {
                 return CliOutput.Error(parse, "the export does not match the Smart Data Models: " + string.Join("; ", problems.Take(10)), CliOutput.Failed);
@@ -88,7 +90,7 @@ public static class WaterNgsiCommands
                 File.WriteAllText(outFile.FullName, text + "\n");
                 if (parse.GetValue(CliOutput.Json))
                 {
-                    CliOutput.WriteJson(new { network = networkName, file = outFile.FullName, entities = entities.Count, types = counts, checkedAgainst = WaterSmartDataModels.Subject });
+                    CliOutput.WriteJson(new { network = networkName, file = outFile.FullName, entities = entities.Count, types = counts, checkedAgainst = SmartDataModels.WaterDistributionEpanet });
                 }
             }
             var human = CliOutput.Human(parse);
@@ -100,7 +102,7 @@ public static class WaterNgsiCommands
                     table.AddRow(type, count.ToString(CultureInfo.InvariantCulture));
                 }
                 human.Write(table);
-                human.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[green]{entities.Count}[/] entities written to {Markup.Escape(outFile.FullName)}, checked against {WaterSmartDataModels.Subject}"));
+                human.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[green]{entities.Count}[/] entities written to {Markup.Escape(outFile.FullName)}, checked against {SmartDataModels.WaterDistributionEpanet}"));
             }
             return CliOutput.Ok;
         });
@@ -384,94 +386,4 @@ public static class WaterNgsiExport
 
     private static JsonObject Geo(string type, JsonArray coordinates) =>
         new() { ["type"] = "GeoProperty", ["value"] = new JsonObject { ["type"] = type, ["coordinates"] = coordinates } };
-}
-
-/// <summary>
-/// The six entity types of dataModel.WaterDistributionManagementEPANET as their schema.json/model.yaml define them:
-/// property names with the NGSI-LD attribute type each must have ('P' Property, 'R' Relationship, 'G' GeoProperty),
-/// and the required properties. The platform keeps the same transcription in CivicGrid.Platform.Ngsi.SmartDataModels.
-/// </summary>
-public static class WaterSmartDataModels
-{
-    public const string Subject = "dataModel.WaterDistributionManagementEPANET";
-
-    private const string Common = "name:P description:P alternateName:P dataProvider:P source:P areaServed:P dateCreated:P dateModified:P seeAlso:P owner:P address:P location:G";
-    private const string Node = "head:P pressure:P quality:P supply:P elevation:P initialQuality:P tag:P sourceCategory:P";
-    private const string Link = "flow:P velocity:P quality:P startsAt:R endsAt:R vertices:G tag:P initialStatus:P status:P";
-
-    private static readonly Dictionary<string, (Dictionary<string, char> Properties, string[] Required)> Models = new(StringComparer.Ordinal)
-    {
-        ["Junction"] = (Parse(Common, Node, "demandCategory:P emitterCoefficient:P demand:P"), ["location", "elevation"]),
-        ["Reservoir"] = (Parse(Common, Node, "reservoirHead:P headPattern:R emitterCoefficient:P demandCategory:P hasInlet:R hasOutlet:R"), ["location", "reservoirHead"]),
-        ["Tank"] = (Parse(Common, Node, "initLevel:P minLevel:P maxLevel:P level:P nominalDiameter:P minVolume:P volumeCurve:R bulkReactionCoefficient:P mixingModel:P mixingFraction:P hasInlet:R hasOutlet:R"), ["location"]),
-        ["Pipe"] = (Parse(Common, Link, "length:P diameter:P roughness:P minorLoss:P wallCoeff:P bulkCoeff:P"), []),
-        ["Pump"] = (Parse(Common, Link, "headCurve:R efficCurve:R pumpPattern:R energyPattern:R power:P speed:P energyPrice:P energyUse:P"), ["startsAt", "endsAt"]),
-        ["Valve"] = (Parse(Common, Link, "valveType:P diameter:P setting:P minorLoss:P openStatus:P valveCurve:R"), ["startsAt", "endsAt"]),
-    };
-
-    private static readonly string[] ValveTypes = ["FCV", "GPV", "PBV", "PRV", "PSV", "TCV"];
-    private static readonly string[] LinkStatus = ["OPEN", "CLOSED", "CV"];
-
-    /// <summary>Problems of one normalized entity against its model (empty: it conforms).</summary>
-    public static IReadOnlyList<string> Check(JsonObject entity)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var id = entity["id"]?.GetValue<string>() ?? "(no id)";
-        var type = entity["type"]?.GetValue<string>() ?? "";
-        if (!Models.TryGetValue(type, out var model))
-        {
-            return [$"{id}: {type} is not a type of {Subject}"];
-        }
-        var problems = new List<string>();
-        problems.AddRange(model.Required.Where(r => !entity.ContainsKey(r)).Select(r => $"{id}: required property {r} is missing"));
-        foreach (var (name, value) in entity)
-        {
-            if (name is "id" or "type")
-            {
-                continue;
-            }
-            if (!model.Properties.TryGetValue(name, out var kind))
-            {
-                problems.Add($"{id}: {name} is not a property of {type}");
-                continue;
-            }
-            var attributeType = value?["type"]?.GetValue<string>();
-            var expected = kind switch { 'R' => "Relationship", 'G' => "GeoProperty", _ => "Property" };
-            if (attributeType != expected)
-            {
-                problems.Add($"{id}: {name} must be a {expected}");
-                continue;
-            }
-            var content = kind == 'R' ? value!["object"] : value!["value"];
-            var ok = kind switch
-            {
-                'R' => content is JsonValue v && v.TryGetValue<string>(out var uri) && Uri.TryCreate(uri, UriKind.Absolute, out _),
-                'G' => content is JsonObject g && g["coordinates"] is JsonArray,
-                _ => content is not null,
-            };
-            if (!ok)
-            {
-                problems.Add($"{id}: {name} has a value of the wrong kind");
-            }
-            if (name == "valveType" && !ValveTypes.Contains(content?.ToString()))
-            {
-                problems.Add($"{id}: valveType '{content}' is not one of {string.Join(", ", ValveTypes)}");
-            }
-            if (name is "initialStatus" or "status" && !LinkStatus.Contains(content?.ToString()))
-            {
-                problems.Add($"{id}: {name} '{content}' is not one of {string.Join(", ", LinkStatus)}");
-            }
-            if (name is "length" or "diameter" or "elevation" or "roughness" or "reservoirHead" or "initLevel" or "maxLevel" or "minLevel" or "setting" or "speed"
-                && !(content is JsonValue n && n.TryGetValue<double>(out var d) && double.IsFinite(d)))
-            {
-                problems.Add($"{id}: {name} must be a number");
-            }
-        }
-        return problems;
-    }
-
-    private static Dictionary<string, char> Parse(params string[] lists) =>
-        lists.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(p => p.Split(':'))
-            .ToDictionary(p => p[0], p => p[1][0], StringComparer.Ordinal);
 }

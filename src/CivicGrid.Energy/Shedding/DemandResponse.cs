@@ -57,6 +57,29 @@ public sealed class DemandResponseProgram
         return instructions;
     }
 
+    /// <summary>
+    /// Registers an event whose instructions were sent earlier (e.g. read back from a decision record), so its readings can
+    /// be recorded and settled again; the loads must be enrolled.
+    /// </summary>
+    public void Restore(DemandResponseEvent ev, IEnumerable<DemandResponseInstruction> instructions)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        ArgumentNullException.ThrowIfNull(instructions);
+        if (ev.Intervals <= 0 || _events.ContainsKey(ev.Id))
+        {
+            throw new ArgumentException($"event '{ev.Id}' is a duplicate or has no intervals", nameof(ev));
+        }
+        var list = instructions.ToList();
+        foreach (var i in list)
+        {
+            if (i.EventId != ev.Id || i.ReductionKW < 0 || !_loads.ContainsKey(i.LoadId))
+            {
+                throw new ArgumentException($"instruction for load '{i.LoadId}' does not belong to event '{ev.Id}' or names a load that is not enrolled", nameof(instructions));
+            }
+        }
+        _events[ev.Id] = (ev, list);
+    }
+
     /// <summary>Records one interval's baseline and metered demand of an instructed load.</summary>
     public void RecordReading(string eventId, string loadId, int interval, double baselineKW, double meteredKW)
     {
@@ -96,5 +119,175 @@ public sealed class DemandResponseProgram
             }
             return new DemandResponseSettlement(eventId, i.LoadId, i.Participant, committed, delivered, committed - delivered, delivered * e.Event.PaymentEurPerKWh);
         }).ToList();
+    }
+}
+
+/// <summary>One metered interval of an instructed load during an event (kW).</summary>
+public sealed record DemandResponseReading(string EventId, string LoadId, int Interval, double BaselineKW, double MeteredKW, int Line);
+
+/// <summary>
+/// Reads the demand-response CSV files (header first, columns in any order, blank lines and <c>#</c> comments skipped):
+/// loads <c>load, max_reduction_kw</c> [<c>participant</c>, <c>min_payment_eur_per_kwh</c>]; events <c>id, start_interval,
+/// intervals, requested_kw, payment_eur_per_kwh</c>; readings <c>event, load, interval, baseline_kw, metered_kw</c>.
+/// Errors are <see cref="SheddingFormatException"/>s naming the file, line, column and reason.
+/// </summary>
+public static class DemandResponseCsv
+{
+    public static IReadOnlyList<FlexibleLoadEnrolment> ParseLoads(string text, string fileName = "<text>")
+    {
+        var t = Table.Parse(text, fileName, ["load", "max_reduction_kw"], ["participant", "min_payment_eur_per_kwh"]);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<FlexibleLoadEnrolment>();
+        foreach (var row in t.Rows)
+        {
+            var id = t.Id(row, "load");
+            if (!ids.Add(id))
+            {
+                throw t.Error(row, "load", $"duplicate load '{id}'");
+            }
+            var participant = t.Get(row, "participant");
+            list.Add(new FlexibleLoadEnrolment(id, participant.Length == 0 ? id : participant, t.Number(row, "max_reduction_kw", 0),
+                t.Has("min_payment_eur_per_kwh") && t.Get(row, "min_payment_eur_per_kwh").Length > 0 ? t.Number(row, "min_payment_eur_per_kwh", 0) : 0));
+        }
+        return list;
+    }
+
+    public static IReadOnlyList<DemandResponseEvent> ParseEvents(string text, string fileName = "<text>")
+    {
+        var t = Table.Parse(text, fileName, ["id", "start_interval", "intervals", "requested_kw", "payment_eur_per_kwh"], []);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<DemandResponseEvent>();
+        foreach (var row in t.Rows)
+        {
+            var id = t.Id(row, "id");
+            if (!ids.Add(id))
+            {
+                throw t.Error(row, "id", $"duplicate event '{id}'");
+            }
+            var start = t.Integer(row, "start_interval", 0);
+            var intervals = t.Integer(row, "intervals", 1);
+            list.Add(new DemandResponseEvent(id, start, intervals, t.Number(row, "requested_kw", 0), t.Number(row, "payment_eur_per_kwh", 0)));
+        }
+        return list;
+    }
+
+    public static IReadOnlyList<DemandResponseReading> ParseReadings(string text, string fileName = "<text>")
+    {
+        var t = Table.Parse(text, fileName, ["event", "load", "interval", "baseline_kw", "metered_kw"], []);
+        var seen = new HashSet<(string, string, int)>();
+        var list = new List<DemandResponseReading>();
+        foreach (var row in t.Rows)
+        {
+            var ev = t.Id(row, "event");
+            var load = t.Id(row, "load");
+            var interval = t.Integer(row, "interval", 0);
+            if (!seen.Add((ev, load, interval)))
+            {
+                throw t.Error(row, "interval", $"a second reading of load '{load}' in interval {interval} of event '{ev}'");
+            }
+            list.Add(new DemandResponseReading(ev, load, interval, t.Number(row, "baseline_kw", 0), t.Number(row, "metered_kw", 0), row.Line));
+        }
+        return list;
+    }
+
+    private sealed class Table
+    {
+        private readonly string _file;
+        private readonly Dictionary<string, int> _col = new(StringComparer.Ordinal);
+
+        private Table(string file) => _file = file;
+
+        public List<(int Line, List<string> Fields, List<int> Starts)> Rows { get; } = [];
+
+        public static Table Parse(string text, string file, string[] required, string[] optional)
+        {
+            ArgumentNullException.ThrowIfNull(text);
+            var t = new Table(file);
+            var lines = text.Split('\n');
+            var header = false;
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var raw = lines[i].TrimEnd('\r');
+                if (raw.Trim().Length == 0 || raw.TrimStart().StartsWith('#'))
+                {
+                    continue;
+                }
+                var fields = new List<string>();
+                var starts = new List<int>();
+                var start = 0;
+                while (true)
+                {
+                    var comma = raw.IndexOf(',', start);
+                    var f = raw[start..(comma < 0 ? raw.Length : comma)];
+                    fields.Add(f.Trim());
+                    starts.Add(start + (f.Length - f.TrimStart().Length) + 1);
+                    if (comma < 0)
+                    {
+                        break;
+                    }
+                    start = comma + 1;
+                }
+                if (!header)
+                {
+                    header = true;
+                    for (var c = 0; c < fields.Count; c++)
+                    {
+                        var name = fields[c].ToLowerInvariant();
+                        if (!required.Contains(name) && !optional.Contains(name))
+                        {
+                            throw new SheddingFormatException(file, i + 1, starts[c], $"unknown column '{fields[c]}'");
+                        }
+                        if (!t._col.TryAdd(name, c))
+                        {
+                            throw new SheddingFormatException(file, i + 1, starts[c], $"duplicate column '{fields[c]}'");
+                        }
+                    }
+                    foreach (var r in required.Where(r => !t._col.ContainsKey(r)))
+                    {
+                        throw new SheddingFormatException(file, i + 1, 1, $"missing column '{r}'");
+                    }
+                    continue;
+                }
+                if (fields.Count != t._col.Count)
+                {
+                    throw new SheddingFormatException(file, i + 1, 1, $"expected {t._col.Count} fields as in the header, found {fields.Count}");
+                }
+                t.Rows.Add((i + 1, fields, starts));
+            }
+            if (!header)
+            {
+                throw new SheddingFormatException(file, 1, 1, "the file has no header line");
+            }
+            return t;
+        }
+
+        public bool Has(string name) => _col.ContainsKey(name);
+
+        public string Get((int Line, List<string> Fields, List<int> Starts) row, string name) => _col.TryGetValue(name, out var i) ? row.Fields[i] : "";
+
+        public SheddingFormatException Error((int Line, List<string> Fields, List<int> Starts) row, string name, string reason) =>
+            new(_file, row.Line, _col.TryGetValue(name, out var i) ? row.Starts[i] : 1, reason);
+
+        public string Id((int Line, List<string> Fields, List<int> Starts) row, string name)
+        {
+            var v = Get(row, name);
+            return v.Length > 0 ? v : throw Error(row, name, $"empty {name}");
+        }
+
+        public double Number((int Line, List<string> Fields, List<int> Starts) row, string name, double min)
+        {
+            var v = Get(row, name);
+            return double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x >= min
+                ? x
+                : throw Error(row, name, string.Create(CultureInfo.InvariantCulture, $"{name} must be a number ≥ {min}, not '{v}'"));
+        }
+
+        public int Integer((int Line, List<string> Fields, List<int> Starts) row, string name, int min)
+        {
+            var v = Get(row, name);
+            return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) && x >= min
+                ? x
+                : throw Error(row, name, string.Create(CultureInfo.InvariantCulture, $"{name} must be an integer ≥ {min}, not '{v}'"));
+        }
     }
 }

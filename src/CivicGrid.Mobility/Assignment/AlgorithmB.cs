@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CivicGrid.Mobility.Assignment;
 
@@ -30,6 +32,7 @@ public sealed class AlgorithmB
     private readonly int[] _order;          // [originIndex * n + k], reachable nodes in topological order
     private readonly int[] _orderCount;
     private readonly int[] _bushIn;         // [originIndex * m + e], in-bush links grouped by head in topological order
+    private readonly int[] _bushInTail;     // [originIndex * m + e], tail node of _bushIn[e]
     private readonly int[] _bushInStart;    // [originIndex * (n + 1) + k], start of the k-th node's group in _bushIn
     private readonly double[] _flow;
     private readonly double[] _cost;
@@ -124,6 +127,7 @@ public sealed class AlgorithmB
         _order = new int[_origins.Length * _n];
         _orderCount = new int[_origins.Length];
         _bushIn = new int[_origins.Length * _m];
+        _bushInTail = new int[_origins.Length * _m];
         _bushInStart = new int[_origins.Length * (_n + 1)];
         _flow = new double[_m];
         _deriv = new double[_m];
@@ -133,10 +137,10 @@ public sealed class AlgorithmB
     }
 
     /// <summary>Flow shifting sweeps over all bushes after each bush update (without changing bush structure).</summary>
-    public int InnerSweeps { get; init; } = 20;
+    public int InnerSweeps { get; init; } = 40;
 
     /// <summary>In the extra sweeps, skip a bush whose largest node gap is below this fraction of the average excess cost.</summary>
-    public double SkipFraction { get; init; } = 0.1;
+    public double SkipFraction { get; init; } = 1.0;
 
     public AssignmentResult Solve(AssignmentOptions options)
     {
@@ -410,45 +414,55 @@ public sealed class AlgorithmB
 
     // Shortest (over all bush links) and longest (over used bush links) path labels in topological order.
     // Returns the largest difference between longest used and shortest path cost over the bush's nodes.
+    // This sweep is most of the solver's time, so it reads the bush's compact in-link lists (link and tail side by
+    // side) through refs without bounds checks. A node without a used path keeps the longest label −∞, so no
+    // separate "has a used path" test is needed: −∞ plus a finite cost never wins the maximum.
     private double ComputeLabels(int oi, Workspace w)
     {
         var gap = 0.0;
         var baseLink = oi * _m;
         var baseNode = oi * _n;
         var count = _orderCount[oi];
-        var tail = _net.Tail;
-        var origin = _order[baseNode];
-        w.MinLabel[origin] = 0;
-        w.MaxLabel[origin] = 0;
-        w.MinPred[origin] = -1;
-        w.MaxPred[origin] = -1;
-        w.Position[origin] = 0;
-        var bushIn = _bushIn;
-        var startBase = oi * (_n + 1);
-        var cost = _classCost;
-        var cb = _bushClass[oi] * _m;
+        ref var order = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_order), baseNode);
+        ref var minLabel = ref MemoryMarshal.GetArrayDataReference(w.MinLabel);
+        ref var maxLabel = ref MemoryMarshal.GetArrayDataReference(w.MaxLabel);
+        ref var minPred = ref MemoryMarshal.GetArrayDataReference(w.MinPred);
+        ref var maxPred = ref MemoryMarshal.GetArrayDataReference(w.MaxPred);
+        ref var position = ref MemoryMarshal.GetArrayDataReference(w.Position);
+        ref var bushIn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bushIn), baseLink);
+        ref var bushTail = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bushInTail), baseLink);
+        ref var start = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bushInStart), oi * (_n + 1));
+        ref var cost = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_classCost), _bushClass[oi] * _m);
+        ref var flow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_originFlow), baseLink);
+        var origin = order;
+        Unsafe.Add(ref minLabel, origin) = 0;
+        Unsafe.Add(ref maxLabel, origin) = 0;
+        Unsafe.Add(ref minPred, origin) = -1;
+        Unsafe.Add(ref maxPred, origin) = -1;
+        Unsafe.Add(ref position, origin) = 0;
+        var e = Unsafe.Add(ref start, 1);
         for (var k = 1; k < count; k++)
         {
-            var j = _order[baseNode + k];
-            w.Position[j] = k;
+            var j = Unsafe.Add(ref order, k);
+            Unsafe.Add(ref position, j) = k;
             var lo = double.PositiveInfinity;
             var hi = double.NegativeInfinity;
             int loPred = -1, hiPred = -1;
-            var end = baseLink + _bushInStart[startBase + k + 1];
-            for (var e = baseLink + _bushInStart[startBase + k]; e < end; e++)
+            var end = Unsafe.Add(ref start, k + 1);
+            for (; e < end; e++)
             {
-                var a = bushIn[e];
-                var i = tail[a];
-                var c = cost[cb + a];
-                var viaMin = w.MinLabel[i] + c;
+                var a = Unsafe.Add(ref bushIn, e);
+                var i = Unsafe.Add(ref bushTail, e);
+                var c = Unsafe.Add(ref cost, a);
+                var viaMin = Unsafe.Add(ref minLabel, i) + c;
                 if (viaMin < lo)
                 {
                     lo = viaMin;
                     loPred = a;
                 }
-                if (_originFlow[baseLink + a] > 0 && (w.MaxPred[i] >= 0 || i == origin))
+                if (Unsafe.Add(ref flow, a) > 0)
                 {
-                    var viaMax = w.MaxLabel[i] + c;
+                    var viaMax = Unsafe.Add(ref maxLabel, i) + c;
                     if (viaMax > hi)
                     {
                         hi = viaMax;
@@ -456,11 +470,11 @@ public sealed class AlgorithmB
                     }
                 }
             }
-            w.MinLabel[j] = lo;
-            w.MinPred[j] = loPred;
-            w.MaxLabel[j] = hi;
-            w.MaxPred[j] = hiPred;
-            if (hiPred >= 0 && hi - lo > gap)
+            Unsafe.Add(ref minLabel, j) = lo;
+            Unsafe.Add(ref minPred, j) = loPred;
+            Unsafe.Add(ref maxLabel, j) = hi;
+            Unsafe.Add(ref maxPred, j) = hiPred;
+            if (hi - lo > gap)
             {
                 gap = hi - lo;
             }
@@ -476,16 +490,21 @@ public sealed class AlgorithmB
         var count = _orderCount[oi];
         ComputeLabels(oi, w);
         // Drop unused links, keeping the shortest-path tree so every node stays reachable.
+        var startBase = oi * (_n + 1);
+        var dropped = false;
         for (var k = 1; k < count; k++)
         {
             var j = _order[baseNode + k];
-            for (var e = _net.InStart[j]; e < _net.InStart[j + 1]; e++)
+            var keep = w.MinPred[j];
+            var end = baseLink + _bushInStart[startBase + k + 1];
+            for (var e = baseLink + _bushInStart[startBase + k]; e < end; e++)
             {
-                var a = _net.InLinks[e];
-                if (_inBush[baseLink + a] && _originFlow[baseLink + a] <= 0 && a != w.MinPred[j])
+                var a = _bushIn[e];
+                if (_originFlow[baseLink + a] <= 0 && a != keep)
                 {
                     _inBush[baseLink + a] = false;
                     _originFlow[baseLink + a] = 0;
+                    dropped = true;
                 }
             }
         }
@@ -525,7 +544,10 @@ public sealed class AlgorithmB
                 throw new InvalidOperationException($"bush of zone {origin + 1} lost its topological order");
             }
         }
-        BuildBushInLists(oi);
+        if (dropped || w.Added.Count > 0)
+        {
+            BuildBushInLists(oi);
+        }
     }
 
     // The label sweeps visit only bush links; grouping them by head in topological order once per bush update
@@ -546,6 +568,7 @@ public sealed class AlgorithmB
                 var a = _net.InLinks[e];
                 if (_inBush[baseLink + a])
                 {
+                    _bushInTail[baseLink + idx] = _net.Tail[a];
                     _bushIn[baseLink + idx++] = a;
                 }
             }

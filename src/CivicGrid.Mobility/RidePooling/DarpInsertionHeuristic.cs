@@ -22,9 +22,21 @@ public sealed class DarpInsertionHeuristic
     }
 
     /// <summary>Finds the cheapest feasible insertion of <paramref name="request"/> (1..n) into the routes, or null.</summary>
-    public DarpInsertion? FindBestInsertion(IReadOnlyList<List<int>> routes, int request)
+    public DarpInsertion? FindBestInsertion(IReadOnlyList<List<int>> routes, int request) => FindBestInsertion(routes, request, null, null);
+
+    /// <summary>
+    /// Real-time form: the first <paramref name="firstFreePosition"/>[r] stops of route r are already driven or under
+    /// way and stay where they are (the pickup goes at that position or later), and <paramref name="accept"/>, when
+    /// given, can refuse a candidate's timed schedule (vehicle index, schedule) — e.g. one that would have had to leave
+    /// before now. Returns the cheapest feasible insertion, or null.
+    /// </summary>
+    public DarpInsertion? FindBestInsertion(IReadOnlyList<List<int>> routes, int request, IReadOnlyList<int>? firstFreePosition, Func<int, RouteSchedule, bool>? accept)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        if (firstFreePosition is not null && firstFreePosition.Count != routes.Count)
+        {
+            throw new ArgumentException("one first free position per route is needed", nameof(firstFreePosition));
+        }
         var p = request;
         var q = request + inst.Requests;
         var pLoad = inst.Nodes[p].Load;
@@ -50,7 +62,7 @@ public sealed class DarpInsertionHeuristic
             {
                 loadBefore[k + 1] = loadBefore[k] + inst.Nodes[route[k]].Load;
             }
-            for (var i = 0; i <= m; i++)
+            for (var i = firstFreePosition is null ? 0 : Math.Clamp(firstFreePosition[r], 0, m); i <= m; i++)
             {
                 var prevI = i == 0 ? 0 : route[i - 1];
                 var nextI = i == m ? inst.EndDepot : route[i];
@@ -94,7 +106,8 @@ public sealed class DarpInsertionHeuristic
                     {
                         continue;
                     }
-                    if (!RouteScheduler.Schedule(inst, candidate).Feasible)
+                    var schedule = RouteScheduler.Schedule(inst, candidate);
+                    if (!schedule.Feasible || (accept is not null && !accept(r, schedule)))
                     {
                         continue;
                     }

@@ -28,11 +28,22 @@ public sealed class SparseCholesky
     private readonly int[] _rowPositions;
     private readonly double[] _work;
     private readonly double[] _inverseDiagonal; // 1 / L[k,k]: divisions are slow and lie on the dependency chain
+    private readonly SupernodalFactor? _supernodes;
 
     /// <summary>Analyses the pattern of <paramref name="a"/>; entries below the diagonal are ignored.</summary>
     /// <param name="a">Symmetric matrix; its upper triangle (row ≤ column) is read.</param>
-    /// <param name="permutation">A fill-reducing ordering, or null to compute one by minimum degree.</param>
+    /// <param name="permutation">A fill-reducing ordering, or null to pick the better of minimum degree and nested
+    /// dissection (<see cref="FillReducingOrdering"/>).</param>
     public SparseCholesky(CompressedColumnMatrix a, int[]? permutation = null)
+        : this(a, permutation, CholeskyKernel.Automatic)
+    {
+    }
+
+    /// <summary>Analyses the pattern of <paramref name="a"/> for the given numeric kernel.</summary>
+    /// <param name="a">Symmetric matrix; its upper triangle (row ≤ column) is read.</param>
+    /// <param name="permutation">A fill-reducing ordering, or null to choose one.</param>
+    /// <param name="kernel">Column-by-column or supernodal numeric factorisation; automatic chooses by the supernode sizes.</param>
+    public SparseCholesky(CompressedColumnMatrix a, int[]? permutation, CholeskyKernel kernel)
     {
         ArgumentNullException.ThrowIfNull(a);
         if (a.RowCount != a.ColumnCount)
@@ -40,7 +51,7 @@ public sealed class SparseCholesky
             throw new ArgumentException("The matrix must be square.", nameof(a));
         }
         _n = a.ColumnCount;
-        _perm = permutation ?? MinimumDegreeOrdering.Compute(a);
+        _perm = permutation ?? FillReducingOrdering.Compute(a);
         if (_perm.Length != _n)
         {
             throw new ArgumentException("The permutation length does not match the matrix.", nameof(permutation));
@@ -125,11 +136,18 @@ public sealed class SparseCholesky
         {
             _lPointers[j + 1] = checked(_lPointers[j] + columnCounts[j] + 1);
         }
+        var first = SupernodalFactor.Partition(_n, parent, _lPointers);
+        var supernodal = kernel switch
+        {
+            CholeskyKernel.Column => false,
+            CholeskyKernel.Supernodal => true,
+            _ => PrefersSupernodes(first),
+        };
         _lRows = new int[_lPointers[_n]];
-        _lValues = new double[_lPointers[_n]];
+        _lValues = supernodal ? [] : new double[_lPointers[_n]];
         _rowPointers = new int[_n + 1];
-        _rowColumns = new int[checked((int)rowPatternLength)];
-        _rowPositions = new int[_rowColumns.Length];
+        _rowColumns = supernodal ? [] : new int[checked((int)rowPatternLength)];
+        _rowPositions = supernodal ? [] : new int[_rowColumns.Length];
         var fill = new int[_n];
         for (var j = 0; j < _n; j++)
         {
@@ -146,16 +164,51 @@ public sealed class SparseCholesky
                 var i = stack[t];
                 var pos = fill[i]++;
                 _lRows[pos] = k;
-                _rowColumns[r] = i;
-                _rowPositions[r] = pos;
-                r++;
+                if (!supernodal)
+                {
+                    _rowColumns[r] = i;
+                    _rowPositions[r] = pos;
+                    r++;
+                }
             }
         }
         _rowPointers[_n] = r;
         _work = new double[_n];
         _inverseDiagonal = new double[_n];
         Parent = parent;
+        if (supernodal)
+        {
+            _supernodes = new SupernodalFactor(_n, first, _lPointers, _lRows, _cPointers, _cRows);
+        }
     }
+
+    // Dense blocks pay off once most of the work falls in supernodes a few columns wide (the separators of a meshed
+    // network); a tree-like network's factor is all narrow columns, where the plain column kernel has less overhead.
+    private bool PrefersSupernodes(int[] first)
+    {
+        double total = 0, wide = 0;
+        for (var s = 0; s + 1 < first.Length; s++)
+        {
+            var w = first[s + 1] - first[s];
+            double m = _lPointers[first[s] + 1] - _lPointers[first[s]];
+            var work = w * m * m; // order of magnitude of the supernode's updates
+            total += work;
+            if (w >= MinimumSupernodeWidth)
+            {
+                wide += work;
+            }
+        }
+        return _lPointers[_n] >= MinimumSupernodalFactorSize && wide >= 0.5 * total;
+    }
+
+    private const int MinimumSupernodeWidth = 4;
+    private const int MinimumSupernodalFactorSize = 50_000;
+
+    /// <summary>Whether the numeric factorisation runs supernode by supernode on dense blocks.</summary>
+    public bool IsSupernodal => _supernodes is not null;
+
+    /// <summary>Number of supernodes (consecutive columns of L sharing one pattern) when <see cref="IsSupernodal"/>; else 0.</summary>
+    public int SupernodeCount => _supernodes?.Count ?? 0;
 
     /// <summary>Order of the matrix.</summary>
     public int Size => _n;
@@ -190,6 +243,11 @@ public sealed class SparseCholesky
         if (values.Length < _sourceNonZeros)
         {
             throw new ArgumentException("The values do not cover the analysed pattern.", nameof(values));
+        }
+        if (_supernodes is not null)
+        {
+            var bad = _supernodes.Factorize(values, _cSource, _inverseDiagonal);
+            return bad < 0 ? -1 : _perm[bad];
         }
         // Up-looking, one row of L at a time. Indices come from the symbolic analysis (checked when it was built), so
         // the loops index through refs without bounds checks; they are most of the time of a water network solve.
@@ -261,6 +319,17 @@ public sealed class SparseCholesky
         {
             Unsafe.Add(ref x, k) = b[Unsafe.Add(ref perm, k)];
         }
+        if (_supernodes is not null)
+        {
+            _supernodes.Solve(_work, _inverseDiagonal);
+            for (var k = 0; k < _n; k++)
+            {
+                ref var xk = ref Unsafe.Add(ref x, k);
+                b[Unsafe.Add(ref perm, k)] = xk;
+                xk = 0.0;
+            }
+            return;
+        }
         for (var j = 0; j < _n; j++)
         {
             var start = Unsafe.Add(ref lp, j);
@@ -292,4 +361,17 @@ public sealed class SparseCholesky
             xk = 0.0;
         }
     }
+}
+
+/// <summary>The numeric kernel of a <see cref="SparseCholesky"/> factorisation.</summary>
+public enum CholeskyKernel
+{
+    /// <summary>Supernodal when most of the work lies in supernodes at least four columns wide, else column by column.</summary>
+    Automatic,
+
+    /// <summary>Up-looking, one row of L at a time with scattered updates (lowest overhead on very sparse factors).</summary>
+    Column,
+
+    /// <summary>Left-looking supernodal, dense block updates (for factors with wide supernodes, e.g. meshed grids).</summary>
+    Supernodal,
 }

@@ -93,7 +93,10 @@ public sealed class SparseLu
             throw new ArgumentException("The column order must be a permutation of the columns.", nameof(columnOrder));
         }
         var lu = new SparseLu(n, (int[])order.Clone(), pivotThreshold);
-        lu.FactorizeNumeric(matrix);
+        if (!lu.TryFactorizeDiagonalPivots(matrix))
+        {
+            lu.FactorizeNumeric(matrix);
+        }
         return lu;
     }
 
@@ -311,8 +314,14 @@ public sealed class SparseLu
         {
             _li[q] = _rowOfStep[_ls[q]];
         }
-        // Consecutive steps whose L columns nest (a bus's angle and magnitude in a Newton Jacobian, typically) are
-        // applied together by a refactorisation: one pass over the shared rows instead of two.
+        FindPairedSteps();
+    }
+
+    // Consecutive steps whose L columns nest (a bus's angle and magnitude in a Newton Jacobian, typically) are
+    // applied together by a refactorisation: one pass over the shared rows instead of two.
+    private void FindPairedSteps()
+    {
+        var n = _n;
         Array.Clear(_pairedWithNext);
         for (var j = 0; j + 1 < n; j++)
         {
@@ -323,6 +332,119 @@ public sealed class SparseLu
             }
             _pairedWithNext[j] = _ls.AsSpan(start + 1, nextLength).SequenceEqual(_ls.AsSpan(next, nextLength));
         }
+    }
+
+    /// <summary>
+    /// First factorisation without a pivot search: with the diagonal of the column order as pivots, the patterns of L
+    /// and U are those of the Cholesky factor of the symmetrised pattern (exactly them when A's pattern is symmetric,
+    /// as a power-flow Jacobian's is), found from the elimination tree in time proportional to the factor. The
+    /// numeric pass is then a refactorisation. When some diagonal pivot fails the threshold test the caller pivots
+    /// afresh; when all pass, the result is the one partial pivoting with this threshold would have chosen.
+    /// </summary>
+    private bool TryFactorizeDiagonalPivots(CompressedColumnMatrix a)
+    {
+        var n = _n;
+        var step = new int[n];
+        for (var k = 0; k < n; k++)
+        {
+            step[_columnOrder[k]] = k;
+        }
+        // Upper triangle of the symmetrised, permuted pattern.
+        var ap = a.ColumnPointers;
+        var ai = a.RowIndices;
+        var counts = new int[n + 1];
+        for (var c = 0; c < n; c++)
+        {
+            for (var p = ap[c]; p < ap[c + 1]; p++)
+            {
+                counts[Math.Max(step[ai[p]], step[c]) + 1]++;
+            }
+        }
+        for (var k = 0; k < n; k++)
+        {
+            counts[k + 1] += counts[k];
+        }
+        var next = (int[])counts.Clone();
+        var rows = new int[counts[n]];
+        for (var c = 0; c < n; c++)
+        {
+            for (var p = ap[c]; p < ap[c + 1]; p++)
+            {
+                int i = step[ai[p]], j = step[c];
+                rows[next[Math.Max(i, j)]++] = Math.Min(i, j);
+            }
+        }
+        var upper = new CompressedColumnMatrix(n, n, counts, rows, new double[rows.Length]);
+        var parent = EliminationTree.Compute(upper);
+        var marks = new bool[n];
+        var lCount = new int[n];
+        long total = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var top = EliminationTree.RowPattern(upper, k, parent, _stack, marks);
+            for (var t = top; t < n; t++)
+            {
+                lCount[_stack[t]]++;
+            }
+            total += n - top;
+        }
+        if (total > int.MaxValue / 2)
+        {
+            return false;
+        }
+        _lp[0] = 0;
+        for (var j = 0; j < n; j++)
+        {
+            _lp[j + 1] = _lp[j] + lCount[j];
+        }
+        EnsureCapacity(ref _li, ref _lx, (int)total);
+        EnsureCapacity(ref _ui, ref _ux, (int)total);
+        if (_ls.Length < _li.Length)
+        {
+            _ls = new int[_li.Length];
+        }
+        // L column j gets row k for every k whose row pattern holds j; k rises, so the columns come out sorted.
+        var fill = new int[n];
+        Array.Copy(_lp, fill, n);
+        for (var k = 0; k < n; k++)
+        {
+            var top = EliminationTree.RowPattern(upper, k, parent, _stack, marks);
+            for (var t = top; t < n; t++)
+            {
+                _ls[fill[_stack[t]]++] = k;
+            }
+        }
+        // U column k holds step j for every L column j holding row k; j rises, so again sorted.
+        var uCount = new int[n + 1];
+        for (var q = 0; q < _lp[n]; q++)
+        {
+            uCount[_ls[q] + 1]++;
+        }
+        _up[0] = 0;
+        for (var k = 0; k < n; k++)
+        {
+            _up[k + 1] = _up[k] + uCount[k + 1];
+        }
+        Array.Copy(_up, fill, n);
+        for (var j = 0; j < n; j++)
+        {
+            for (var q = _lp[j]; q < _lp[j + 1]; q++)
+            {
+                _ui[fill[_ls[q]]++] = j;
+            }
+        }
+        for (var k = 0; k < n; k++)
+        {
+            _rowOfStep[k] = _columnOrder[k];
+            _stepOfRow[_columnOrder[k]] = k;
+        }
+        for (var q = 0; q < _lp[n]; q++)
+        {
+            _li[q] = _rowOfStep[_ls[q]];
+        }
+        FindPairedSteps();
+        Array.Clear(_work);
+        return TryRefactorizeSamePivots(a);
     }
 
     /// <summary>Rows reachable from column <paramref name="col"/> through the graph of L, in topological order at _reach[top..n).</summary>

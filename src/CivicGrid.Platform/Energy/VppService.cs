@@ -311,13 +311,20 @@ public sealed class VppService(IOptions<PlatformOptions> options, TimeProvider t
 /// <summary>Registers the VPP services of the platform.</summary>
 public static class VppPlatformExtensions
 {
-    /// <summary>Adds <see cref="VppService"/> (one per process; it caches each region's day schedule).</summary>
+    /// <summary>
+    /// Adds <see cref="VppService"/> (one per process; it caches each region's day schedule), <see cref="VppPlanning"/>,
+    /// <see cref="DemandResponseOperations"/> and the background re-plan <see cref="VppReplanService"/> (options from
+    /// <c>CivicGrid:Energy:VppReplan</c>; <c>Enabled=false</c> turns it off).
+    /// </summary>
     public static IServiceCollection AddVppPlatform(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VppService>();
         services.TryAddScoped<VppPlanning>();
+        services.TryAddScoped<DemandResponseOperations>();
+        services.AddOptions<VppReplanOptions>().BindConfiguration(VppReplanOptions.SectionName);
+        services.AddHostedService<VppReplanService>();
         return services;
     }
 }

@@ -130,6 +130,7 @@ public sealed class WaterNetworkRunner
             Flow = flow,
             Quality = quality,
             Warnings = [.. hyd.Warnings.Take(200).Select(w => new WaterRunWarning(w.TimeSeconds, w.Code, w.Message))],
+            Energy = hyd.EnergyReport(),
         };
     }
 

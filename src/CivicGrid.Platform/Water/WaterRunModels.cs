@@ -1,3 +1,5 @@
+using CivicGrid.Water.Energy;
+
 namespace CivicGrid.Platform.Water;
 
 /// <summary>A node drawn on the network map (file coordinates; <see cref="HasCoordinates"/> false when the file gave none
@@ -41,4 +43,6 @@ public sealed class WaterRunResult
     /// <summary>[time][node] water quality.</summary>
     public required IReadOnlyList<double[]> Quality { get; init; }
     public required IReadOnlyList<WaterRunWarning> Warnings { get; init; }
+    /// <summary>EPANET's pump energy report over the run (no pumps listed when the network has none).</summary>
+    public PumpEnergyReport? Energy { get; init; }
 }

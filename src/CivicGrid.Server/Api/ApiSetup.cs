@@ -23,6 +23,7 @@ public static class ApiSetup
         api.MapEnergyVppEndpoints();
         api.MapEnergyGridEndpoints();
         api.MapEnergyMarketEndpoints();
+        api.MapEnergyDemandResponseEndpoints();
         api.MapTelemetryEndpoints();
         endpoints.MapSupplyEndpoints();
         endpoints.MapNgsiLdAndFederationEndpoints();

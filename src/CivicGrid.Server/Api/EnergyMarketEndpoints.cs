@@ -43,6 +43,12 @@ public sealed class MarketClearRequest
     [MinLength(1)]
     [MaxLength(100_000)]
     public IReadOnlyList<MarketBidInput> Bids { get; set; } = [];
+
+    /// <summary>
+    /// <c>UniformPrice</c> (default), <c>GridAware</c> (within the demo feeders' line ratings; every bid needs a bus of
+    /// the demo feeder case) or <c>Continuous</c> (order book in the given order).
+    /// </summary>
+    public MarketClearingMethod Method { get; set; } = MarketClearingMethod.UniformPrice;
 }
 
 /// <summary>A recorded clearing: prices are null when one side of the market was empty.</summary>
@@ -58,7 +64,19 @@ public sealed record MarketClearingView(
     IReadOnlyList<ParticipantStatement> Statements,
     IReadOnlyList<MarketReceipt> MarketReceipts,
     string InputDigest,
-    DecisionView Decision);
+    DecisionView Decision)
+{
+    /// <summary><c>uniform-price</c>, <c>grid-aware</c> or <c>continuous</c>.</summary>
+    public string Method { get; init; } = "uniform-price";
+
+    /// <summary>Grid-aware: price per bus (MATPOWER bus number of the demo feeder case).</summary>
+    public IReadOnlyDictionary<int, double> NodalPricesEurPerKWh { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>Grid-aware: the lines (or voltage caps) that limited the trades.</summary>
+    public IReadOnlyList<string> BindingConstraints { get; init; } = [];
+
+    public double CongestionRentEur { get; init; }
+}
 
 /// <summary>A shortfall to shed: the same shortfall (kW) over a number of 15-minute intervals.</summary>
 public sealed class SheddingRequest
@@ -112,10 +130,116 @@ public static class EnergyMarketEndpoints
             .WithName("GetSheddingAudit")
             .WithSummary("Restriction audit of every recorded shedding of a region")
             .WithDescription("Share of curtailment against share of demand per household group, Gini coefficients and flags. Infrastructure readers and above.");
+
+        energy.MapGet("/market/{regionId}/bids", DemoBids)
+            .RequireAuthorization(CivicGridPolicies.InfrastructureReader)
+            .WithName("GetEnergyMarketDemoBids")
+            .WithSummary("The prosumers' bids of a region for the current interval, generated from the demo city's devices")
+            .WithDescription("Net position of each household (load − PV − battery offer) as one buy bid or sell offer with its feeder bus; also as bids CSV. Infrastructure readers and above.");
+
+        energy.MapGet("/market/{regionId}/clearings", RecentClearingsAsync)
+            .RequireAuthorization(CivicGridPolicies.InfrastructureReader)
+            .WithName("ListEnergyMarketClearings")
+            .WithSummary("A region's recent market clearings from its transparency log, newest first")
+            .WithDescription("take: 1–100 (default 20). Infrastructure readers and above.");
+
+        energy.MapGet("/shedding/{regionId}/households", SheddingBlocksAsync)
+            .RequireAuthorization(CivicGridPolicies.InfrastructureReader)
+            .WithName("ListSheddingBlocks")
+            .WithSummary("A region's households as shedding sees them: blocks (feeder sections), districts, groups, demand, critical loads")
+            .WithDescription("Infrastructure readers and above.");
+
+        energy.MapGet("/shedding/{regionId}/shortage-day", ShortageDay)
+            .RequireAuthorization(CivicGridPolicies.InfrastructureReader)
+            .WithName("GetSheddingShortageDay")
+            .WithSummary("Today's simulated shortage day of a region: demand per quarter hour, supply limit and shortfall")
+            .WithDescription("Infrastructure readers and above.");
+
+        energy.MapGet("/shedding/{regionId}/runs", RecentRunsAsync)
+            .RequireAuthorization(CivicGridPolicies.InfrastructureReader)
+            .WithName("ListSheddingRuns")
+            .WithSummary("A region's recent shedding runs from its transparency log, newest first")
+            .WithDescription("take: 1–100 (default 20). Infrastructure readers and above.");
+    }
+
+    private static Results<Ok<MarketDemoBids>, ProblemHttpResult> DemoBids(string regionId, MarketViewService views)
+    {
+        try
+        {
+            return TypedResults.Ok(views.DemoBids(regionId));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown region");
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<MarketRecentClearing>>, ProblemHttpResult>> RecentClearingsAsync(
+        string regionId, MarketViewService views, CancellationToken ct, int take = 20)
+    {
+        if (take is < 1 or > 100)
+        {
+            return TypedResults.Problem("take must be between 1 and 100", statusCode: StatusCodes.Status400BadRequest, title: "Invalid query");
+        }
+        try
+        {
+            return TypedResults.Ok(await views.RecentClearingsAsync(regionId, take, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown region");
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<SheddingBlock>>, ProblemHttpResult>> SheddingBlocksAsync(
+        string regionId, SheddingOperations shedding, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await shedding.BlocksAsync(regionId, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown region");
+        }
+        catch (EnergyOperationException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The region has no households to shed");
+        }
+    }
+
+    private static Results<Ok<SheddingShortageDay>, ProblemHttpResult> ShortageDay(string regionId, SheddingViewService views)
+    {
+        try
+        {
+            return TypedResults.Ok(views.ShortageDay(regionId));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown region");
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<SheddingRecentRun>>, ProblemHttpResult>> RecentRunsAsync(
+        string regionId, SheddingViewService views, CancellationToken ct, int take = 20)
+    {
+        if (take is < 1 or > 100)
+        {
+            return TypedResults.Problem("take must be between 1 and 100", statusCode: StatusCodes.Status400BadRequest, title: "Invalid query");
+        }
+        try
+        {
+            return TypedResults.Ok(await views.RecentRunsAsync(regionId, take, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown region");
+        }
     }
 
     private static async Task<Results<Ok<MarketClearingView>, ForbidHttpResult, ProblemHttpResult>> ClearAsync(
-        string regionId, MarketClearRequest body, HttpContext http, IAuthorizationService authorization, MarketOperations market, CancellationToken ct)
+        string regionId, MarketClearRequest body, HttpContext http, IAuthorizationService authorization, MarketOperations market, MarketViewService views,
+        CancellationToken ct)
     {
         var actor = await OperatorAsync(http, authorization, regionId);
         if (actor is null)
@@ -126,11 +250,18 @@ public static class EnergyMarketEndpoints
             b.PriceEurPerKWh ?? double.NaN, b.Bus, body.Interval, k)).ToList();
         try
         {
-            var o = await market.ClearAsync(regionId, bids, actor, ct);
+            var grid = body.Method == MarketClearingMethod.UniformPrice ? null : views.DemoCase();
+            var o = await market.ClearAsync(regionId, bids, body.Method, grid, actor, ct);
             var r = o.Result;
             var priced = double.IsFinite(r.PriceEurPerKWh);
             return TypedResults.Ok(new MarketClearingView(r.Interval, Finite(r.PriceEurPerKWh), Finite(r.PriceLowEurPerKWh), Finite(r.PriceHighEurPerKWh),
-                r.ClearedKWh, r.WelfareEur, priced ? r.Fills : [], r.Trades, o.Statements, o.Receipts, o.InputDigest, DecisionView.From(o.Decision)));
+                r.ClearedKWh, r.WelfareEur, priced ? SafeFills(r.Fills) : [], r.Trades, o.Statements, o.Receipts, o.InputDigest, DecisionView.From(o.Decision))
+            {
+                Method = r.Method,
+                NodalPricesEurPerKWh = r.NodalPricesEurPerKWh,
+                BindingConstraints = r.BindingConstraints,
+                CongestionRentEur = r.CongestionRentEur,
+            });
         }
         catch (KeyNotFoundException e)
         {
@@ -190,4 +321,8 @@ public static class EnergyMarketEndpoints
     }
 
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;
+
+    // An order of the continuous auction that never traded has no average price (NaN), which JSON cannot carry.
+    private static IReadOnlyList<Fill> SafeFills(IReadOnlyList<Fill> fills) =>
+        fills.Select(f => double.IsFinite(f.PriceEurPerKWh) ? f : f with { PriceEurPerKWh = 0 }).ToList();
 }

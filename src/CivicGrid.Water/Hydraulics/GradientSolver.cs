@@ -1236,6 +1236,10 @@ internal sealed class GradientSolver
         return change;
     }
 
+    // EPANET 2.3's test for links at full or empty tanks: a link whose flow leaves a tank at (or below) its minimum
+    // level, or enters a tank at (or above) its maximum level that cannot overflow, is closed temporarily. The test
+    // is on the flow's direction and the exact level (no head tolerance): a tank 0.2 mm above its minimum keeps its
+    // outlet open, and a pipe with no head loss still closes when the tank is empty.
     private void TankStatus(int k, int n1, int n2)
     {
         var net = _net;
@@ -1245,45 +1249,18 @@ internal sealed class GradientSolver
             return;
         }
         var q = Flow[k];
-        if (n2 >= nj && n1 < nj)
-        {
-            (n1, n2) = (n2, n1);
-            q = -q;
-        }
         var t = n1 - nj;
-        if (t < 0 || net.TankArea[t] == 0.0)
+        if (t >= 0 && net.TankArea[t] != 0.0
+            && ((q < 0.0 && Head[n1] >= net.TankHmax[t] && !net.TankCanOverflow[t]) || (q > 0.0 && Head[n1] <= net.TankHmin[t])))
         {
+            Status[k] = LinkStatus.TempClosed;
             return;
         }
-        var h = Head[n1] - Head[n2];
-        var type = net.Type[k];
-        if (Head[n1] >= net.TankHmax[t] - Htol && !net.TankCanOverflow[t])
+        t = n2 - nj;
+        if (t >= 0 && net.TankArea[t] != 0.0
+            && ((q > 0.0 && Head[n2] >= net.TankHmax[t] && !net.TankCanOverflow[t]) || (q < 0.0 && Head[n2] <= net.TankHmin[t])))
         {
-            if (type == HydraulicLinkType.Pump)
-            {
-                if (net.To[k] == n1)
-                {
-                    Status[k] = LinkStatus.TempClosed;
-                }
-            }
-            else if (CheckValveStatus(LinkStatus.Open, h, q) == LinkStatus.Closed)
-            {
-                Status[k] = LinkStatus.TempClosed;
-            }
-        }
-        if (Head[n1] <= net.TankHmin[t] + Htol)
-        {
-            if (type == HydraulicLinkType.Pump)
-            {
-                if (net.From[k] == n1)
-                {
-                    Status[k] = LinkStatus.TempClosed;
-                }
-            }
-            else if (CheckValveStatus(LinkStatus.Closed, h, q) == LinkStatus.Open)
-            {
-                Status[k] = LinkStatus.TempClosed;
-            }
+            Status[k] = LinkStatus.TempClosed;
         }
     }
 }

@@ -246,7 +246,10 @@ public sealed class HydraulicNetwork
                     Resistance[k] = 1e8;
                     if (pu.StatusOverride == InitialLinkStatus.Closed)
                     {
+                        // EPANET 2.3 sets a pump closed in [STATUS] to speed 0, so a later CLOSED control on it
+                        // changes nothing and does not cut the time step.
                         InitialStatus[k] = LinkStatus.Closed;
+                        InitialSetting[k] = 0.0;
                     }
                     else if (pu.StatusOverride == InitialLinkStatus.Open)
                     {

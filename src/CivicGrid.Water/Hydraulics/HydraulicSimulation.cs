@@ -1,3 +1,4 @@
+using CivicGrid.Water.Energy;
 using CivicGrid.Water.Model;
 
 namespace CivicGrid.Water.Hydraulics;
@@ -39,7 +40,14 @@ public sealed class HydraulicSimulation
         Array.Fill(_demandScale, 1.0);
         _statusOverride = new LinkStatus?[_net.LinkCount];
         _settingOverride = new double?[_net.LinkCount];
+        _energy = new PumpEnergyAccumulator(_net);
     }
+
+    private readonly PumpEnergyAccumulator _energy;
+
+    /// <summary>EPANET's pump energy report for the run so far (energy is accumulated at every hydraulic step, as
+    /// EPANET's <c>addenergy</c> does; call after <see cref="Run"/> for the whole period).</summary>
+    public PumpEnergyReport EnergyReport() => _energy.Report(_net.Duration);
 
     public HydraulicNetwork Network => _net;
 
@@ -251,6 +259,7 @@ public sealed class HydraulicSimulation
         _time = 0;
         _reportTime = net.ReportStep;
         _halted = false;
+        _energy.Reset();
         Warnings.Clear();
         TotalIterations = 0;
         StepCount = 0;
@@ -295,10 +304,15 @@ public sealed class HydraulicSimulation
         }
         if (_time >= _net.Duration)
         {
+            if (_net.Duration == 0)
+            {
+                _energy.Add(_solver, _time, 1.0);
+            }
             _time = _net.Duration + 1;
             return 0;
         }
         var step = TimeStep();
+        _energy.Add(_solver, _time, step / 3600.0);
         _time += step;
         if (_time >= _reportTime)
         {
