@@ -4,7 +4,7 @@ using Xunit;
 
 namespace CivicGrid.Browser.Tests;
 
-/// <summary>The mobility page in headless Chromium: run an assignment with progress, see V/C colours, signal plans, a charging plan and a ride-pooling fleet allocation with their receipts.</summary>
+/// <summary>The mobility page in headless Chromium: run an assignment with progress, see V/C colours, signal plans, a charging plan, a ride-pooling fleet allocation and a live ride request with their receipts.</summary>
 public sealed class MobilityPageTests(CivicGridBrowserFixture server) : IClassFixture<CivicGridBrowserFixture>
 {
     private async Task<IPage> OpenAsync()
@@ -69,6 +69,29 @@ public sealed class MobilityPageTests(CivicGridBrowserFixture server) : IClassFi
         Assert.InRange(vehicles, 1, 3);
         await Assertions.Expect(page.Locator("[data-testid=pooling-map] polyline.route")).ToHaveCountAsync(vehicles);
         await Assertions.Expect(page.GetByTestId("pooling-summary")).ToContainTextAsync("of 12 requests served");
+        await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Requesting_a_ride_shows_the_assigned_minibus_its_route_and_the_fleet_allocation_receipt()
+    {
+        var page = await OpenAsync();
+        await Assertions.Expect(page.Locator("[data-testid=fleet-map] circle.vehicle")).ToHaveCountAsync(5);
+        await page.FillAsync("#ride-seats", "2");
+        await page.Locator("#ride-seats").DispatchEventAsync("change");
+        await page.FillAsync("#ride-in", "20");
+        await page.Locator("#ride-in").DispatchEventAsync("change");
+        await page.ClickAsync("#ride-submit");
+        await Assertions.Expect(page.GetByTestId("ride-receipt")).ToContainTextAsync("—", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("ride-outcome")).ToHaveAttributeAsync("data-accepted", "true");
+        var vehicle = await page.GetByTestId("ride-vehicle").InnerTextAsync();
+        Assert.StartsWith("minibus-", vehicle, StringComparison.Ordinal);
+        // The minibus now has the pickup and drop-off among its next stops, and its remaining route is drawn.
+        var row = page.Locator($"[data-testid=fleet-vehicles] tr[data-vehicle={vehicle}]");
+        await Assertions.Expect(row).ToContainTextAsync("↑");
+        await Assertions.Expect(row).ToContainTextAsync("↓");
+        await Assertions.Expect(page.Locator($"[data-testid=fleet-map] polyline[data-vehicle={vehicle}]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=fleet-requests] tbody tr").First).ToContainTextAsync("waiting");
         await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
     }
 }

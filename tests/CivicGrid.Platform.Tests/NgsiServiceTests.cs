@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CivicGrid.Platform.Ngsi;
 using CivicGrid.Platform.Storage;
 using CivicGrid.Testing;
+using CivicGrid.Water.Fiware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

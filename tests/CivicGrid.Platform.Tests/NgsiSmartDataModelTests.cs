@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CivicGrid.Platform.Ngsi;
+using CivicGrid.Water.Fiware;
 using Xunit;
 
 namespace CivicGrid.Platform.Tests;
@@ -58,6 +59,24 @@ public sealed class NgsiSmartDataModelTests
         // 600 vehicles per hour over 15 minutes is 150 vehicles counted.
         Assert.Equal(150, flow["intensity"]!["value"]!.GetValue<double>());
         Assert.Equal("2026-11-22T10:00:00.000Z/2026-11-22T10:15:00.000Z", flow["dateObserved"]!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{ "type": "Point", "coordinates": [135.0, 95.0] }""")]
+    [InlineData("""{ "type": "LineString", "coordinates": [[135.0, 35.0]] }""")]
+    [InlineData("""{ "type": "Polygon", "coordinates": [[[135, 35], [136, 35], [136, 36], [135, 35.5]]] }""")]
+    [InlineData("""{ "type": "Circle", "coordinates": [135, 35] }""")]
+    [InlineData("""{ "type": "Point", "coordinates": ["135", "35"] }""")]
+    public void A_location_that_is_not_WGS84_GeoJSON_is_reported(string geometry)
+    {
+        var junction = new JsonObject
+        {
+            ["id"] = "urn:ngsi-ld:Junction:J", ["type"] = "Junction", ["elevation"] = NgsiAttributes.Number(3, "MTR"),
+            ["location"] = new JsonObject { ["type"] = "GeoProperty", ["value"] = JsonNode.Parse(geometry) },
+        };
+        Assert.Equal("urn:ngsi-ld:Junction:J: location must hold a Geometry value", Assert.Single(SmartDataModels.Check(junction)));
+        junction["location"] = NgsiAttributes.Geo(NgsiGeometry.Point(135, 35));
+        Assert.Empty(SmartDataModels.Check(junction));
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
 
         var acknowledged = new List<TelemetryReading>();
         var load = Task.Run(() => SendUntilFailureAsync(ha, "kill", acknowledged), Ct);
-        await WaitUntilAsync(() => Task.FromResult(Count(acknowledged) >= 600 || load.IsCompleted), TimeSpan.FromMinutes(2), () => a.Output);
+        await EventuallyAsync(() => Task.FromResult(Count(acknowledged) >= 600 || load.IsCompleted), TimeSpan.FromMinutes(2), () => a.Output);
         a.Kill();
         var stoppedBy = await load.WaitAsync(TimeSpan.FromMinutes(2), Ct);
         Assert.NotNull(stoppedBy);
@@ -78,7 +78,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
             var stored = await ReadingsAsync(hb, device.Key);
             Assert.All(device, r => Assert.Contains(r.Time, stored));
         }
-        var read = await hb.GetAsync(new Uri($"/api/decisions/{decided["id"]!.GetValue<Guid>()}", UriKind.Relative), Ct);
+        var read = await hb.GetAsync(new Uri($"/api/decisions/{decided["id"]!.GetValue<string>()}", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var readBack = JsonNode.Parse(await read.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal(decided["logIndex"]!.GetValue<long>(), readBack["logIndex"]!.GetValue<long>());
@@ -86,7 +86,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
 
         // B declares A dead, and the grains A hosted answer through B again (the region's live state).
         await _rig.WaitForActiveSilosAsync([b], [a], Ct);
-        await WaitUntilAsync(async () => (await TryGetAsync(hb, $"/api/regions/{_rig.RegionId}"))?.StatusCode == HttpStatusCode.OK, TimeSpan.FromMinutes(2), () => b.Output);
+        await EventuallyAsync(async () => await StatusOfAsync(hb, $"/api/regions/{_rig.RegionId}") == HttpStatusCode.OK, TimeSpan.FromMinutes(2), () => b.Output);
 
         // Growth: a third silo joins the running cluster, ingests, and B reads what it acknowledged.
         var c = _rig.StartSilo("c");
@@ -144,7 +144,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         var refused = new List<IReadOnlyList<object>>();
         for (var round = 0; round < 5 && refused.Count == 0; round++)
         {
-            var answers = await Task.WhenAll(burst.Select(async batch =>
+            var answers = await Task.WhenAll(burst.Select(async Task<IReadOnlyList<object>?> (batch) =>
             {
                 using var response = await hb.PostAsJsonAsync(new Uri("/api/telemetry/batch", UriKind.Relative), batch, Ct);
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
@@ -248,11 +248,13 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         return [.. JsonNode.Parse(body)!.AsArray().Select(r => r!["time"]!.GetValue<DateTimeOffset>())];
     }
 
-    internal static async Task<HttpResponseMessage?> TryGetAsync(HttpClient client, string path)
+    /// <summary>The status a GET answers, or null while the server does not answer at all.</summary>
+    internal static async Task<HttpStatusCode?> StatusOfAsync(HttpClient client, string path)
     {
         try
         {
-            return await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+            return response.StatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !Ct.IsCancellationRequested)
         {
@@ -260,16 +262,21 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         }
     }
 
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, Func<string> diagnostics)
+    /// <summary>Polls <paramref name="probe"/> four times a second until it holds; fails with <paramref name="diagnostics"/> after <paramref name="limit"/>.</summary>
+    internal static async Task EventuallyAsync(Func<Task<bool>> probe, TimeSpan limit, Func<string> diagnostics)
     {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
+        using var expiry = new CancellationTokenSource(limit);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, Ct);
+        try
         {
-            if (watch.Elapsed > limit)
+            while (!await probe())
             {
-                Assert.Fail($"condition not reached within {limit}; output:\n{diagnostics()}");
+                await Task.Delay(250, either.Token);
             }
-            await Task.Delay(250, Ct);
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !Ct.IsCancellationRequested)
+        {
+            Assert.Fail($"not reached within {limit}:\n{diagnostics()}");
         }
     }
 }
@@ -314,6 +321,10 @@ internal sealed class ClusterRig : IAsyncDisposable
         {
             values[key] = value;
         }
+        // The region's signing key: created once before anything is logged, then the same file on every silo
+        // (docs/deployment.md).
+        RegionId = LedgerTestNode.FirstRegionId;
+        LogKey = LedgerTestNode.PlaceRegionKey(FirstData, RegionId);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddCivicGridPlatform(configuration);
@@ -321,15 +332,13 @@ internal sealed class ClusterRig : IAsyncDisposable
         await using var provider = services.BuildServiceProvider();
         await provider.InitializeCivicGridPlatformAsync(ct);
         await using var scope = provider.CreateAsyncScope();
-        RegionId = await scope.ServiceProvider.GetRequiredService<PlatformDbContext>().Regions.OrderBy(r => r.Id).Select(r => r.Id).FirstAsync(ct);
+        Assert.True(await scope.ServiceProvider.GetRequiredService<PlatformDbContext>().Regions.AnyAsync(r => r.Id == RegionId, ct));
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
         var user = new PlatformUser { UserName = "cluster-operator", DisplayName = "cluster operator" };
         Assert.True((await users.CreateAsync(user, "Cluster-test-" + Guid.NewGuid().ToString("N"))).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, PlatformRoles.Operator)).Succeeded);
         await scope.ServiceProvider.GetRequiredService<RegionAccess>().GrantAsync(user.Id, RegionId, ct);
         ApiKey = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "cluster test", null, ct)).Key;
-        // The region's signing key: created once, then the same file on every silo (docs/deployment.md).
-        LogKey = LedgerTestNode.PlaceRegionKey(FirstData, RegionId);
     }
 
     /// <summary>Starts a silo process with its own HTTP, silo and gateway ports and a copy of the region keys.</summary>
@@ -375,10 +384,10 @@ internal sealed class ClusterRig : IAsyncDisposable
     public async Task WaitReadyAsync(ClusterSiloProcess silo, CancellationToken ct)
     {
         using var probe = new HttpClient { BaseAddress = new Uri(silo.Url), Timeout = TimeSpan.FromSeconds(30) };
-        await ClusterProcessTests.WaitUntilAsync(async () =>
+        await ClusterProcessTests.EventuallyAsync(async () =>
         {
             Assert.False(silo.HasExited, $"silo {silo.Name} exited while starting:\n{silo.Output}");
-            return (await ClusterProcessTests.TryGetAsync(probe, "/health/ready"))?.StatusCode == HttpStatusCode.OK;
+            return await ClusterProcessTests.StatusOfAsync(probe, "/health/ready") == HttpStatusCode.OK;
         }, TimeSpan.FromMinutes(4), () => silo.Output);
         ct.ThrowIfCancellationRequested();
     }
@@ -387,7 +396,7 @@ internal sealed class ClusterRig : IAsyncDisposable
     public async Task<IReadOnlyList<int>> WaitForActiveSilosAsync(IReadOnlyList<ClusterSiloProcess> alive, IReadOnlyList<ClusterSiloProcess> dead, CancellationToken ct)
     {
         IReadOnlyList<(int Port, int Status)> rows = [];
-        await ClusterProcessTests.WaitUntilAsync(async () =>
+        await ClusterProcessTests.EventuallyAsync(async () =>
         {
             rows = await MembershipAsync(ct);
             var active = rows.Where(r => r.Status == ActiveStatus).Select(r => r.Port).ToHashSet();

@@ -128,7 +128,7 @@ public sealed class EnergyMarketViewHttpTests(SqliteServerFixture fixture)
         var limit = day.GetProperty("supplyLimitKW").GetDouble();
         for (var t = 0; t < 96; t++)
         {
-            Assert.Equal(Math.Max(0, demand[t] - limit), shortfall[t], 2);
+            Assert.Equal(Math.Max(0, demand[t] - limit), shortfall[t], 2e-3);
         }
         Assert.Contains(shortfall, s => s > 0);
 

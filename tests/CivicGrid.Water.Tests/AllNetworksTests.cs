@@ -21,10 +21,8 @@ public class AllNetworksTests
         "epanet-tests/exeter/wolf-3.inp",
         "wntr-testing/Anytown.inp",
         "wntr-testing/fcv_open_no_upstream_sources.inp",
-        "wntr-testing/io.inp",
         "wntr-testing/prv_closed_no_upstream_sources.inp",
         "wntr-testing/prv_open_no_upstream_sources.inp",
-        "wntr-testing/tank_controls_1.inp",
         "wntr/Net6.inp",
         "wntr-testing/Net6_plus.inp",
     };

@@ -79,12 +79,26 @@ public sealed class LtsfProtocol
         return new ForecastScore(forecaster.Name, mae / points, mse / points, points);
     }
 
-    /// <summary>Trains FastTree on the training months (all channels, one model) and scores it on the test origins.</summary>
-    public ForecastScore EvaluateGradientBoosted(GradientBoostingOptions? options = null, int stride = 1)
+    /// <summary>Validation origins (the 4 months after training), every <paramref name="stride"/> hours: for tuning, never the test.</summary>
+    public IReadOnlyList<int> ValidationOrigins(int stride = 1)
     {
-        var model = GradientBoostedForecaster.Train(Standardised, TrainHours, Horizon, 24, i => Table.Timestamps[i], options);
+        var list = new List<int>();
+        for (var o = TrainHours; o + Horizon <= TrainHours + ValidationHours; o += stride)
+        {
+            list.Add(o);
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Trains FastTree on the training months (all channels, one model; <see cref="GradientBoostingOptions.LtsfTuned"/>
+    /// unless given) and scores it on the test origins, or on the validation origins when <paramref name="validation"/>.
+    /// </summary>
+    public ForecastScore EvaluateGradientBoosted(GradientBoostingOptions? options = null, int stride = 1, bool validation = false)
+    {
+        var model = GradientBoostedForecaster.Train(Standardised, TrainHours, Horizon, 24, i => Table.Timestamps[i], options ?? GradientBoostingOptions.LtsfTuned);
         var requests = new List<(int, int)>();
-        foreach (var o in TestOrigins(stride))
+        foreach (var o in validation ? ValidationOrigins(stride) : TestOrigins(stride))
         {
             for (var c = 0; c < Standardised.Length; c++)
             {

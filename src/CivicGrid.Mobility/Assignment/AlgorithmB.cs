@@ -140,7 +140,7 @@ public sealed class AlgorithmB
     public int InnerSweeps { get; init; } = 40;
 
     /// <summary>In the extra sweeps, skip a bush whose largest node gap is below this fraction of the average excess cost.</summary>
-    public double SkipFraction { get; init; } = 1.0;
+    public double SkipFraction { get; init; } = 0.5;
 
     public AssignmentResult Solve(AssignmentOptions options)
     {

@@ -57,6 +57,31 @@ public sealed class RidePoolingBody
     public int ImprovementIterations { get; set; } = 300;
 }
 
+/// <summary>A rider's request: pickup and drop-off street corners (demo city node ids), seats, and the pickup window.</summary>
+public sealed class RideRequestBody
+{
+    [Required]
+    [MaxLength(100)]
+    public string? PickupNodeId { get; set; }
+
+    [Required]
+    [MaxLength(100)]
+    public string? DropoffNodeId { get; set; }
+
+    [Range(1, 4)]
+    public int Seats { get; set; } = 1;
+
+    /// <summary>Minutes from now until the pickup window opens.</summary>
+    [Range(0, 120)]
+    public double PickupInMinutes { get; set; } = 10;
+
+    [Range(5, 60)]
+    public double WindowMinutes { get; set; } = 15;
+}
+
+/// <summary>The answer to a ride request with its decision record.</summary>
+public sealed record RideRequestOutcomeView(RideRequestOutcome Outcome, DecisionView? Decision);
+
 /// <summary>A fleet allocation with its decision record.</summary>
 public sealed record RidePoolingView(RidePoolingResult Allocation, DecisionView? Decision);
 
@@ -76,7 +101,8 @@ public sealed record ChargingPlanView(int StartHour, IReadOnlyList<double> Price
 
 /// <summary>
 /// <c>/api/mobility</c>: the demo road network, equilibrium assignment (demo or uploaded TNTP), the corridor's
-/// signal plans, and smart EV charging whose restricting allocations are decision records.
+/// signal plans, smart EV charging whose restricting allocations are decision records, ride pooling, and real-time
+/// ride requests on the live minibus fleet.
 /// </summary>
 public static class MobilityEndpoints
 {
@@ -113,6 +139,32 @@ public static class MobilityEndpoints
             .WithName("PlanRidePooling")
             .WithSummary("Pool a morning of door-to-door ride requests into the minibus fleet")
             .WithDescription("Operators of every region or administrators. Insertion heuristic plus improvement search, checked for time windows, ride time, capacity and route duration; the fleet allocation is a decision record in the depot region's log.");
+
+        group.MapPost("/ride-requests", SubmitRideRequestAsync)
+            .RequireAuthorization(CivicGridPolicies.AnyRole)
+            .WithName("SubmitRideRequest")
+            .WithSummary("Request a door-to-door ride now")
+            .WithDescription("Any role. The request is inserted into the live minibus plan at once (cheapest feasible insertion, checked for time windows, ride time, capacity and route duration) or refused with a reason; either way the fleet allocation is a decision record whose receipt is returned. Unknown corners or out-of-range seats and windows are 400.");
+
+        group.MapGet("/fleet", async (LiveRidePooling fleet, CancellationToken ct) => TypedResults.Ok(await fleet.FleetAsync(ct)))
+            .RequireAuthorization(CivicGridPolicies.AnyRole)
+            .WithName("GetMobilityFleet")
+            .WithSummary("The live minibus fleet")
+            .WithDescription("Vehicle positions now on the simulated service clock, their planned stops, and every request of the service period (waiting, on board, completed, rejected). Any role.");
+    }
+
+    private static async Task<Results<Ok<RideRequestOutcomeView>, ProblemHttpResult>> SubmitRideRequestAsync(
+        RideRequestBody body, LiveRidePooling fleet, CancellationToken ct)
+    {
+        try
+        {
+            var outcome = await fleet.SubmitAsync(new RideRequestSubmission(body.PickupNodeId!, body.DropoffNodeId!, body.Seats, body.PickupInMinutes, body.WindowMinutes), ct);
+            return TypedResults.Ok(new RideRequestOutcomeView(outcome with { Decision = null }, outcome.Decision is null ? null : DecisionView.From(outcome.Decision)));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidDecisionException)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "The ride request is not valid");
+        }
     }
 
     private static async Task<Results<Ok<RidePoolingView>, ForbidHttpResult, ProblemHttpResult>> PlanRidePoolingAsync(

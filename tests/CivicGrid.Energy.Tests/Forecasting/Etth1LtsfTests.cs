@@ -34,7 +34,7 @@ public class Etth1LtsfTests
         var p = Protocol();
         var naive = p.Evaluate(new SeasonalNaiveForecaster(24), stride: 4);
         var similar = p.Evaluate(new SimilarDayForecaster(24, 7), stride: 4);
-        var boosted = p.EvaluateGradientBoosted(new GradientBoostingOptions { OriginStride = 12, Trees = 100 }, stride: 4);
+        var boosted = p.EvaluateGradientBoosted(GradientBoostingOptions.LtsfTuned, stride: 4);
         var all = $"naive {naive}, similar-day {similar}, fasttree {boosted}";
         TestContext.Current.SendDiagnosticMessage("ETTh1-96: " + all);
         Assert.True(boosted.Mse < naive.Mse, all);

@@ -51,6 +51,36 @@ public class DarpHeuristicTests
     }
 
     [Fact]
+    public void Real_time_insertion_keeps_the_driven_part_of_a_route_and_obeys_the_acceptance_test()
+    {
+        // Depot at 0; request 1 from x=1 to x=5, request 2 from x=2 to x=6 (one vehicle, two seats, no service time).
+        var text = "1 4 480 2 30\n0 0 0 0 0 0 1440\n1 1 0 0 1 0 1440\n2 2 0 0 1 0 1440\n3 5 0 0 -1 0 1440\n4 6 0 0 -1 0 1440\n";
+        var instance = DarpReader.Read(new StringReader(text), "line.txt");
+        var heuristic = new DarpInsertionHeuristic(instance);
+        var route = new List<int> { 1, 3 };
+        // Unconstrained, request 2 rides along with request 1: 0→1→2→6→5→0, two more than 0→1→5→0.
+        var free = heuristic.FindBestInsertion([route], 2, null, null);
+        Assert.Equal(1, free!.Value.PickupPosition);
+        Assert.Equal(2, free.Value.AddedDistance, 9);
+        // With both stops of request 1 already driven, request 2 can only follow them: 5→2→6 instead of 5→0.
+        var frozen = heuristic.FindBestInsertion([route], 2, [2], null);
+        Assert.Equal(2, frozen!.Value.PickupPosition);
+        Assert.Equal(3, frozen.Value.DropoffPosition);
+        Assert.Equal(3 + 4 + 6 - 5, frozen.Value.AddedDistance, 9);
+        // The acceptance test sees each candidate's schedule and can refuse all of them.
+        var seen = 0;
+        Assert.Null(heuristic.FindBestInsertion([route], 2, [2], (vehicle, schedule) =>
+        {
+            seen++;
+            Assert.Equal(0, vehicle);
+            Assert.Equal([0, 1, 3, 2, 4, 5], schedule.Vertices);
+            return false;
+        }));
+        Assert.Equal(1, seen);
+        Assert.Throws<ArgumentException>(() => heuristic.FindBestInsertion([route], 2, [0, 0], null));
+    }
+
+    [Fact]
     public void Improvement_never_makes_the_constructed_solution_worse()
     {
         var instance = DarpReader.Read(ReferenceData.Require("mobility/darp/a2-20.txt"));
