@@ -78,8 +78,8 @@ public sealed class EnergyMarketPageTests(CivicGridBrowserFixture server) : ICla
         var page = await OperatorPageAsync();
 
         // The generated bids are offered as a CSV download: the page clears exactly those bids.
-        var href = await page.GetByTestId("market-bids-csv").GetAttributeAsync("href");
-        var csv = Encoding.UTF8.GetString(Convert.FromBase64String(href![(href.IndexOf(',', StringComparison.Ordinal) + 1)..]));
+        var href = (await page.GetByTestId("market-bids-csv").GetAttributeAsync("href"))!;
+        var csv = Encoding.UTF8.GetString(Convert.FromBase64String(href[(href.IndexOf(',', StringComparison.Ordinal) + 1)..]));
         var demoBids = BidCsvReader.Parse(csv, "demo.csv");
         Assert.NotEmpty(demoBids);
         await Assertions.Expect(page.Locator("[data-testid=market-chart] g[data-series=demand] polyline")).ToHaveCountAsync(1);

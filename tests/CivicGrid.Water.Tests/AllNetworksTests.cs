@@ -32,7 +32,9 @@ public class AllNetworksTests
     internal static bool PeerAvailable() =>
         File.Exists(Path.Combine(RepositoryPaths.Root, "bench", "peers", "water", "node_modules", "epanet-js", "package.json"));
 
-    internal static (int ExitCode, string StdOut, string StdErr) RunNode(params string[] args)
+    internal static (int ExitCode, string StdOut, string StdErr) RunNode(params string[] args) => RunNode(TimeSpan.FromSeconds(60), args);
+
+    internal static (int ExitCode, string StdOut, string StdErr) RunNode(TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -42,7 +44,7 @@ public class AllNetworksTests
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill(true);
             return (-1, "", "timeout");
