@@ -147,7 +147,8 @@ internal static class LoadTestProgram
             var httpPort = index == 0 ? settings.Port : FreeTcpPort();
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(settings.ServerDll)! };
             start.ArgumentList.Add(settings.ServerDll);
-            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}";
+            // On the command line: appsettings.json's "Urls" would win over ASPNETCORE_URLS.
+            start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             foreach (var (key, value) in ServerSettings(settings, dataDirectory))
             {

@@ -86,7 +86,9 @@ public class EnergyDrCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(location, result.StdErr, StringComparison.Ordinal);
         Assert.Contains(reason, result.StdErr, StringComparison.Ordinal);
-        Assert.Equal("", result.StdOut.Trim());
+        // With --json, standard output carries only the error as JSON.
+        using var error = JsonDocument.Parse(result.StdOut);
+        Assert.StartsWith(location, error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
