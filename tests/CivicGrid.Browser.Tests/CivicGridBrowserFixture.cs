@@ -161,6 +161,9 @@ public sealed class CivicGridBrowserFixture : IAsyncLifetime
         start.Environment["CivicGrid__Orleans__SiloPort"] = "0";
         start.Environment["CivicGrid__Orleans__GatewayPort"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The pages are exercised by explicit actions; the quarter-hour background re-plan (tested on its own in the
+        // platform tests) would add schedules and demand-response events at wall-clock boundaries mid-test.
+        start.Environment["CivicGrid__Energy__VppReplan__Enabled"] = "false";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment.Remove("ConnectionStrings__CivicGrid");
         start.Environment.Remove("CivicGrid__Storage__Provider");

@@ -35,6 +35,8 @@ public sealed class CivicGridServerFactory : WebApplicationFactory<Program>
             ["CivicGrid:Storage:Provider"] = postgresConnectionString is null ? "Sqlite" : "PostgreSQL",
             ["ConnectionStrings:CivicGrid"] = postgresConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Decision counts in these tests must not move at a wall-clock quarter hour; the re-plan has its own tests.
+            ["CivicGrid:Energy:VppReplan:Enabled"] = "false",
             ["Logging:LogLevel:Orleans"] = "Error",
         };
     }
