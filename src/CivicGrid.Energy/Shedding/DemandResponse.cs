@@ -203,30 +203,9 @@ public static class DemandResponseCsv
         {
             ArgumentNullException.ThrowIfNull(text);
             var t = new Table(file);
-            var lines = text.Split('\n');
             var header = false;
-            for (var i = 0; i < lines.Length; i++)
+            foreach (var (line, fields, starts) in HouseholdCsvReader.CsvRows(text))
             {
-                var raw = lines[i].TrimEnd('\r');
-                if (raw.Trim().Length == 0 || raw.TrimStart().StartsWith('#'))
-                {
-                    continue;
-                }
-                var fields = new List<string>();
-                var starts = new List<int>();
-                var start = 0;
-                while (true)
-                {
-                    var comma = raw.IndexOf(',', start);
-                    var f = raw[start..(comma < 0 ? raw.Length : comma)];
-                    fields.Add(f.Trim());
-                    starts.Add(start + (f.Length - f.TrimStart().Length) + 1);
-                    if (comma < 0)
-                    {
-                        break;
-                    }
-                    start = comma + 1;
-                }
                 if (!header)
                 {
                     header = true;
@@ -235,24 +214,24 @@ public static class DemandResponseCsv
                         var name = fields[c].ToLowerInvariant();
                         if (!required.Contains(name) && !optional.Contains(name))
                         {
-                            throw new SheddingFormatException(file, i + 1, starts[c], $"unknown column '{fields[c]}'");
+                            throw new SheddingFormatException(file, line, starts[c], $"unknown column '{fields[c]}'");
                         }
                         if (!t._col.TryAdd(name, c))
                         {
-                            throw new SheddingFormatException(file, i + 1, starts[c], $"duplicate column '{fields[c]}'");
+                            throw new SheddingFormatException(file, line, starts[c], $"duplicate column '{fields[c]}'");
                         }
                     }
                     foreach (var r in required.Where(r => !t._col.ContainsKey(r)))
                     {
-                        throw new SheddingFormatException(file, i + 1, 1, $"missing column '{r}'");
+                        throw new SheddingFormatException(file, line, 1, $"missing column '{r}'");
                     }
                     continue;
                 }
                 if (fields.Count != t._col.Count)
                 {
-                    throw new SheddingFormatException(file, i + 1, 1, $"expected {t._col.Count} fields as in the header, found {fields.Count}");
+                    throw new SheddingFormatException(file, line, 1, $"expected {t._col.Count} fields as in the header, found {fields.Count}");
                 }
-                t.Rows.Add((i + 1, fields, starts));
+                t.Rows.Add((line, fields, starts));
             }
             if (!header)
             {

@@ -128,7 +128,8 @@ public static class HouseholdCsvReader
         return list;
     }
 
-    private static List<(int Line, List<string> Fields, List<int> Starts)> CsvRows(string text)
+    /// <summary>The non-blank, non-comment lines of a comma-separated text: 1-based line number, trimmed fields and each field's 1-based column.</summary>
+    internal static List<(int Line, List<string> Fields, List<int> Starts)> CsvRows(string text)
     {
         var result = new List<(int, List<string>, List<int>)>();
         var lines = text.Split('\n');
