@@ -81,9 +81,34 @@ public sealed class PlatformOptions
         StorageProvider.PostgreSQL => string.IsNullOrWhiteSpace(ConnectionString)
             ? throw new PlatformStorageException(
                 "CivicGrid:Storage:Provider is PostgreSQL but ConnectionStrings:CivicGrid is empty. Set it to a PostgreSQL connection string.")
-            : ConnectionString,
+            : WithBoundedPool(ConnectionString),
         _ => string.IsNullOrWhiteSpace(ConnectionString)
             ? "Data Source=" + SqliteDatabasePath
             : ConnectionString,
     };
+
+    /// <summary>Connections one process opens at most when the connection string does not say (<c>Maximum Pool Size</c>).</summary>
+    public const int DefaultMaxPoolSize = 30;
+
+    // Grain storage, membership, reminders, the telemetry store, the logs and every module context share one Npgsql pool
+    // per connection string. Npgsql's default of 100 equals PostgreSQL's default max_connections, so one busy silo could
+    // take every connection the server has (and a second silo none); a bound leaves room for the cluster's other silos.
+    private static string WithBoundedPool(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+                .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant());
+            if (!given.Any(k => k is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE"))
+            {
+                builder.MaxPoolSize = DefaultMaxPoolSize;
+            }
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return connectionString; // reported with its reason where the connection is first opened
+        }
+    }
 }
