@@ -21,7 +21,7 @@ public sealed class PlatformOptionsConnectionTests
 
     [Theory]
     [InlineData("Host=db;Database=city;Maximum Pool Size=120", 120)]
-    [InlineData("Host=db;Database=city;Max Pool Size=7", 7)]
+    [InlineData("host=db;database=city;maximum pool size=7", 7)]
     [InlineData("Host=db;Database=city;MaxPoolSize=100", 100)]
     public void An_explicit_pool_size_is_kept(string configured, int expected) =>
         Assert.Equal(expected, Effective(configured).MaxPoolSize);
@@ -32,6 +32,15 @@ public sealed class PlatformOptionsConnectionTests
         var b = Effective("Host=db;Database=city;Minimum Pool Size=2");
         Assert.Equal(2, b.MinPoolSize);
         Assert.Equal(PlatformOptions.DefaultMaxPoolSize, b.MaxPoolSize);
+    }
+
+    [Fact]
+    public void A_string_npgsql_rejects_is_passed_on_unchanged_for_the_connection_to_report()
+    {
+        const string configured = "Host=db;Database=city;Bogus Keyword=1";
+        var options = new PlatformOptions { StorageProvider = StorageProvider.PostgreSQL, ConnectionString = configured };
+        Assert.Equal(configured, options.EffectiveConnectionString);
+        Assert.ThrowsAny<ArgumentException>(() => new NpgsqlConnectionStringBuilder(configured));
     }
 
     [Fact]
